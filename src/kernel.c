@@ -1,0 +1,107 @@
+/* kernel.c - the escape-time kernel: portable scalar path and the choice of path. */
+#include <string.h>
+
+#include "kernel_internal.h"
+
+/* Name of each path, indexed by enum kernel_path. */
+static const char *const path_names[] = {"auto", "scalar", "avx2", "avx512"};
+
+int kernel_path_parse(const char *name, enum kernel_path *out)
+{
+    for (int p = KERNEL_AUTO; p <= KERNEL_AVX512; p++) {
+        if (strcmp(name, path_names[p]) == 0) {
+            *out = (enum kernel_path)p;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *kernel_path_name(enum kernel_path path)
+{
+    if ((int)path < KERNEL_AUTO || (int)path > KERNEL_AVX512)
+        return "unknown";
+    return path_names[path];
+}
+
+int kernel_path_supported(enum kernel_path path)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+    __builtin_cpu_init();
+    switch (path) {
+    case KERNEL_AUTO:
+    case KERNEL_SCALAR:
+        return 1;
+    case KERNEL_AVX2:
+        return __builtin_cpu_supports("avx2") ? 1 : 0;
+    case KERNEL_AVX512:
+        return __builtin_cpu_supports("avx512f") ? 1 : 0;
+    }
+    return 0;
+#else
+    return path == KERNEL_AUTO || path == KERNEL_SCALAR;
+#endif
+}
+
+enum kernel_path kernel_path_resolve(enum kernel_path requested)
+{
+    if (requested != KERNEL_AUTO)
+        return requested;
+    if (kernel_path_supported(KERNEL_AVX512))
+        return KERNEL_AVX512;
+    if (kernel_path_supported(KERNEL_AVX2))
+        return KERNEL_AVX2;
+    return KERNEL_SCALAR;
+}
+
+void kernel_spec_init(struct kernel_spec *spec, const struct render_params *params)
+{
+    spec->fractal = params->fractal;
+    spec->c_re = params->c_re;
+    spec->c_im = params->c_im;
+    spec->escape2 = params->threshold * params->threshold;
+    spec->itermax = params->itermax;
+    spec->path = kernel_path_resolve(KERNEL_AUTO);
+    spec->interior_check = 1;
+    spec->periodicity_check = 1;
+}
+
+/* The scalar path of kernel_row. */
+static void kernel_row_scalar(const struct kernel_spec *spec, const double *x, double y,
+                              size_t n, uint32_t *counts)
+{
+    const int periodic = spec->periodicity_check;
+    if (spec->fractal == FRACTAL_MANDELBROT) {
+        const int interior = spec->interior_check;
+        for (size_t i = 0; i < n; i++) {
+            if (interior && spec->itermax > 0 && kernel_in_main_bulbs(x[i], y))
+                counts[i] = spec->itermax;
+            else
+                counts[i] = kernel_orbit(0.0, 0.0, x[i], y, spec->escape2, 0, spec->itermax,
+                                         periodic);
+        }
+    } else {
+        for (size_t i = 0; i < n; i++)
+            counts[i] = kernel_orbit(x[i], y, spec->c_re, spec->c_im, spec->escape2, 0,
+                                     spec->itermax, periodic);
+    }
+}
+
+void kernel_row(const struct kernel_spec *spec, const double *x, double y, size_t n,
+                uint32_t *counts)
+{
+    enum kernel_path path = spec->path;
+    if (path == KERNEL_AUTO || !kernel_path_supported(path))
+        path = kernel_path_resolve(KERNEL_AUTO);
+    switch (path) {
+    case KERNEL_AVX512:
+        kernel_row_avx512(spec, x, y, n, counts);
+        break;
+    case KERNEL_AVX2:
+        kernel_row_avx2(spec, x, y, n, counts);
+        break;
+    default:
+        kernel_row_scalar(spec, x, y, n, counts);
+        break;
+    }
+}

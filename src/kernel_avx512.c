@@ -1,0 +1,273 @@
+/* kernel_avx512.c - the escape-time kernel on AVX-512F vectors of 8 doubles. */
+#include "kernel_internal.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#define TARGET __attribute__((target("avx512f")))
+#define INLINE static inline __attribute__((always_inline))
+
+enum {
+    W = 8,     /* lanes per vector */
+    BLOCK = 4  /* steps between escape tests */
+};
+
+/* Independent vectors in flight, to hide the latency of a step; FOR_V expands
+ * M once per vector. The state lives in plain local variables named by vector
+ * (re0, re1, ...) so that it stays in registers. */
+#ifndef KERNEL_AVX512_NV
+#define KERNEL_AVX512_NV 5
+#endif
+#if KERNEL_AVX512_NV == 3
+#define FOR_V(M) M(0) M(1) M(2)
+#elif KERNEL_AVX512_NV == 4
+#define FOR_V(M) M(0) M(1) M(2) M(3)
+#elif KERNEL_AVX512_NV == 5
+#define FOR_V(M) M(0) M(1) M(2) M(3) M(4)
+#else
+#define FOR_V(M) M(0) M(1) M(2) M(3) M(4) M(5)
+#endif
+
+/* How it works. Each vector holds W samples of the row with one step count k
+ * for all; when all its lanes are done it takes the next W samples. A block
+ * is BLOCK steps of every vector. After a block, the lanes that may have
+ * escaped during it (loose: re*re + im*im at the end >= escape2 * (1 - 2^-20)
+ * or NaN, valid when kernel_escape_sticks; exact: tested after every step)
+ * leave, with z as it was before the block kept in a per-lane buffer. When
+ * the vector is empty, those lanes replay their block together with a test
+ * after each step, which gives the exact count (a lane that did not escape in
+ * its block after all, which the loose test allows but which is very rare,
+ * finishes alone in kernel_orbit). Nothing in the steady state branches on a
+ * lane's fate, as escapes are not predictable. */
+
+/* The state of vector v: z and its squares, c_re, z before the block, the
+ * periodicity reference, lanes still iterating, lanes waiting for a replay,
+ * sample index of lane 0, steps done, step count of the next reference; and
+ * the buffers of the lanes waiting for a replay: z before, and steps done
+ * before, their last block. */
+#define DECLARE(v)                                                                        \
+    __m512d re##v = zero, im##v = zero, re2##v = zero, im2##v = zero, cr##v = zero;       \
+    __m512d sre##v = zero, sim##v = zero, pre##v = zero, pim##v = zero;                   \
+    __mmask8 act##v = 0, pend##v = 0;                                                     \
+    size_t base##v = 0;                                                                   \
+    uint64_t k##v = 0, save##v = KERNEL_PERIOD_FIRST;                                     \
+    double bre##v[W] = {0}, bim##v[W] = {0};                                              \
+    uint32_t bk##v[2 * W] = {0};
+
+/* Gives vector v the next samples of the row that need iterating (samples
+ * inside the cardioid or bulb get itermax at once), or makes it idle. */
+#define REFILL(v)                                                                         \
+    for (;;) {                                                                            \
+        if (next >= n) {                                                                  \
+            act##v = 0;                                                                   \
+            break;                                                                        \
+        }                                                                                 \
+        size_t left_ = n - next;                                                          \
+        __mmask8 valid_ = left_ >= W ? (__mmask8)0xff : (__mmask8)((1u << left_) - 1);    \
+        base##v = next;                                                                   \
+        next += left_ >= W ? W : left_;                                                   \
+        __m512d xv_ = _mm512_maskz_loadu_pd(valid_, x + base##v);                         \
+        if (interior) {                                                                   \
+            __mmask8 in_ = in_main_bulbs(xv_, vy) & valid_;                               \
+            _mm512_mask_storeu_epi32(counts + base##v, in_, vitermax);                    \
+            valid_ &= (__mmask8)~in_;                                                     \
+            if (!valid_)                                                                  \
+                continue;                                                                 \
+        }                                                                                 \
+        if (julia) {                                                                      \
+            re##v = xv_;                                                                  \
+            im##v = vy;                                                                   \
+            re2##v = _mm512_mul_pd(xv_, xv_);                                             \
+            im2##v = _mm512_mul_pd(vy, vy);                                               \
+            cr##v = vcr;                                                                  \
+        } else {                                                                          \
+            re##v = im##v = re2##v = im2##v = zero;                                       \
+            cr##v = xv_;                                                                  \
+        }                                                                                 \
+        pre##v = re##v;                                                                   \
+        pim##v = im##v;                                                                   \
+        k##v = 0;                                                                         \
+        save##v = KERNEL_PERIOD_FIRST;                                                    \
+        act##v = valid_;                                                                  \
+        break;                                                                            \
+    }
+
+/* One step of vector v; the exact test (if exact) after it goes to cand##v.
+ * re*im*2 is exactly re*im + re*im (doubling is exact) and moves work from
+ * the adders to the multipliers. */
+#define STEP(v)                                                                           \
+    {                                                                                     \
+        __m512d reim2_ = _mm512_mul_pd(_mm512_mul_pd(re##v, im##v), two);                 \
+        re##v = _mm512_add_pd(_mm512_sub_pd(re2##v, im2##v), cr##v);                      \
+        im##v = _mm512_add_pd(reim2_, vci);                                               \
+        re2##v = _mm512_mul_pd(re##v, re##v);                                             \
+        im2##v = _mm512_mul_pd(im##v, im##v);                                             \
+        if (exact)                                                                        \
+            cand##v |= _mm512_cmp_pd_mask(_mm512_add_pd(re2##v, im2##v), vesc2,           \
+                                          _CMP_GT_OQ);                                    \
+    }
+
+/* Starts a block: keeps z, clears the escape candidates. */
+#define BEGIN(v)                                                                          \
+    __mmask8 cand##v = 0;                                                                 \
+    sre##v = re##v;                                                                       \
+    sim##v = im##v;
+
+/* Ends a block for vector v: candidates leave for the replay buffers; lanes
+ * at itermax or at an exact repeat of z (tested every 16 steps) get itermax;
+ * an emptied vector replays its candidates and takes new samples. */
+#define FINISH(v)                                                                         \
+    {                                                                                     \
+        uint32_t k0_ = (uint32_t)k##v;                                                    \
+        k##v += BLOCK;                                                                    \
+        if (!exact)                                                                       \
+            cand##v = _mm512_cmp_pd_mask(_mm512_add_pd(re2##v, im2##v), vloose,           \
+                                         _CMP_NLT_UQ);                                    \
+        cand##v &= act##v;                                                                \
+        _mm512_mask_storeu_pd(bre##v, cand##v, sre##v);                                   \
+        _mm512_mask_storeu_pd(bim##v, cand##v, sim##v);                                   \
+        _mm512_mask_storeu_epi32(bk##v, cand##v, _mm512_set1_epi32((int)k0_));            \
+        pend##v |= cand##v;                                                               \
+        act##v &= (__mmask8)~cand##v;                                                     \
+        if (k##v >= itermax) {                                                            \
+            _mm512_mask_storeu_epi32(counts + base##v, act##v, vitermax);                 \
+            act##v = 0;                                                                   \
+        } else if (periodic && (k##v & 15) == 0) {                                        \
+            __mmask8 eq_ = _mm512_mask_cmp_pd_mask(act##v, re##v, pre##v, _CMP_EQ_OQ);    \
+            eq_ = _mm512_mask_cmp_pd_mask(eq_, im##v, pim##v, _CMP_EQ_OQ);                \
+            _mm512_mask_storeu_epi32(counts + base##v, eq_, vitermax);                    \
+            act##v &= (__mmask8)~eq_;                                                     \
+            if (k##v >= save##v) {                                                        \
+                pre##v = re##v;                                                           \
+                pim##v = im##v;                                                           \
+                save##v *= 2;                                                             \
+            }                                                                             \
+        }                                                                                 \
+        if (!act##v) {                                                                    \
+            if (pend##v)                                                                  \
+                replay(spec, counts + base##v, pend##v, bre##v, bim##v, bk##v, cr##v,     \
+                       vci, periodic);                                                    \
+            pend##v = 0;                                                                  \
+            REFILL(v)                                                                     \
+        }                                                                                 \
+    }
+
+#define ACT_OR(v) | act##v
+
+/* Lanes of c = (xv, vy) certainly inside the main cardioid or the period-2
+ * bulb: kernel_in_main_bulbs, with the same operations in the same order. */
+INLINE TARGET __mmask8 in_main_bulbs(__m512d xv, __m512d vy)
+{
+    __m512d y2 = _mm512_mul_pd(vy, vy);
+    __m512d xm = _mm512_sub_pd(xv, _mm512_set1_pd(0.25));
+    __m512d q = _mm512_add_pd(_mm512_mul_pd(xm, xm), y2);
+    __m512d lhs = _mm512_mul_pd(q, _mm512_add_pd(q, xm));
+    __m512d rhs = _mm512_sub_pd(_mm512_mul_pd(_mm512_set1_pd(0.25), y2),
+                                _mm512_set1_pd(KERNEL_INTERIOR_MARGIN));
+    __mmask8 in = _mm512_cmp_pd_mask(lhs, rhs, _CMP_LT_OQ);
+    __m512d xp = _mm512_add_pd(xv, _mm512_set1_pd(1.0));
+    __m512d d2 = _mm512_add_pd(_mm512_mul_pd(xp, xp), y2);
+    return in | _mm512_cmp_pd_mask(d2, _mm512_set1_pd(0.0625 - KERNEL_INTERIOR_MARGIN),
+                                   _CMP_LT_OQ);
+}
+
+/* Replays the last block of the lanes in pend (z before it in bre, bim, steps
+ * done before it in bk, c = (cr, ci)) with a test after each step, and stores
+ * their exact counts at out[lane]. */
+static TARGET void replay(const struct kernel_spec *spec, uint32_t *out, __mmask8 pend,
+                          const double *bre, const double *bim, const uint32_t *bk,
+                          __m512d cr, __m512d ci, int periodic)
+{
+    const __m512d vesc2 = _mm512_set1_pd(spec->escape2);
+    __m512d re = _mm512_loadu_pd(bre), im = _mm512_loadu_pd(bim);
+    __mmask8 e[BLOCK];
+    for (int s = 0; s < BLOCK; s++) {
+        __m512d re2 = _mm512_mul_pd(re, re), im2 = _mm512_mul_pd(im, im);
+        __m512d reim = _mm512_mul_pd(re, im);
+        re = _mm512_add_pd(_mm512_sub_pd(re2, im2), cr);
+        im = _mm512_add_pd(_mm512_add_pd(reim, reim), ci);
+        __m512d mag = _mm512_add_pd(_mm512_mul_pd(re, re), _mm512_mul_pd(im, im));
+        e[s] = _mm512_cmp_pd_mask(mag, vesc2, _CMP_GT_OQ);
+    }
+    /* first step past the threshold: offset 0..3 */
+    __m512i off = _mm512_set1_epi32(3);
+    for (int s = BLOCK - 2; s >= 0; s--)
+        off = _mm512_mask_mov_epi32(off, e[s], _mm512_set1_epi32(s));
+    __m512i cnt = _mm512_add_epi32(_mm512_loadu_si512(bk), off);
+    cnt = _mm512_min_epu32(cnt, _mm512_set1_epi32((int)spec->itermax));
+    __mmask8 found = (__mmask8)((e[0] | e[1] | e[2] | e[3]) & pend);
+    _mm512_mask_storeu_epi32(out, found, cnt);
+
+    __mmask8 lost = (__mmask8)(pend & ~found);
+    if (lost) {
+        double c_re[W], c_im[W];
+        _mm512_storeu_pd(c_re, cr);
+        _mm512_storeu_pd(c_im, ci);
+        for (unsigned bits = lost; bits; bits &= bits - 1) {
+            unsigned j = (unsigned)__builtin_ctz(bits);
+            out[j] = kernel_orbit(bre[j], bim[j], c_re[j], c_im[j], spec->escape2, bk[j],
+                                  spec->itermax, periodic);
+        }
+    }
+}
+
+/* kernel_row_avx512 for one fractal kind and test mode (julia and exact are
+ * constants after inlining). */
+INLINE TARGET void row(const struct kernel_spec *spec, const double *x, double y, size_t n,
+                       uint32_t *counts, const int julia, const int exact)
+{
+    const uint32_t itermax = spec->itermax;
+    const int interior = !julia && spec->interior_check;
+    const int periodic = spec->periodicity_check;
+    const __m512d vy = _mm512_set1_pd(y);
+    const __m512d vcr = _mm512_set1_pd(spec->c_re);
+    const __m512d vci = _mm512_set1_pd(julia ? spec->c_im : y);
+    const __m512d vesc2 = _mm512_set1_pd(spec->escape2);
+    const __m512d vloose = _mm512_set1_pd(spec->escape2 * KERNEL_LOOSE_FACTOR);
+    const __m512d two = _mm512_set1_pd(2.0);
+    const __m512i vitermax = _mm512_set1_epi32((int)itermax);
+    const __m512d zero = _mm512_setzero_pd();
+    size_t next = 0;
+    (void)vesc2;
+    (void)vloose;
+
+    FOR_V(DECLARE)
+    FOR_V(REFILL)
+    while ((0 FOR_V(ACT_OR)) != 0) {
+        FOR_V(BEGIN)
+        for (int s = 0; s < BLOCK; s++) {
+            FOR_V(STEP)
+        }
+        FOR_V(FINISH)
+    }
+}
+
+TARGET void kernel_row_avx512(const struct kernel_spec *spec, const double *x, double y,
+                              size_t n, uint32_t *counts)
+{
+    int sticks = kernel_escape_sticks(spec);
+    if (spec->itermax == 0) {
+        for (size_t i = 0; i < n; i++)
+            counts[i] = 0;
+    } else if (spec->fractal == FRACTAL_JULIA) {
+        if (sticks)
+            row(spec, x, y, n, counts, 1, 0);
+        else
+            row(spec, x, y, n, counts, 1, 1);
+    } else {
+        if (sticks)
+            row(spec, x, y, n, counts, 0, 0);
+        else
+            row(spec, x, y, n, counts, 0, 1);
+    }
+}
+
+#else /* not x86-64 with GCC-style intrinsics: never selected by kernel_path_supported */
+
+void kernel_row_avx512(const struct kernel_spec *spec, const double *x, double y, size_t n,
+                       uint32_t *counts)
+{
+    (void)spec, (void)x, (void)y, (void)n, (void)counts;
+}
+
+#endif

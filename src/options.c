@@ -1,0 +1,685 @@
+/* options.c - the option table: command line, job files and --help from one description. */
+#include "options.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "grid.h"
+
+/* Largest width or height: the PNG format's limit, and far beyond any sane render. */
+#define DIMENSION_MAX 2147483647ULL
+/* Job files are small text files; anything larger is a mistake. */
+#define JOB_FILE_MAX (1 << 20)
+#define JOB_LINE_MAX 8192
+
+enum opt_type {
+    OPT_FRACTAL, /* mandelbrot | julia */
+    OPT_DOUBLE,  /* finite floating-point number */
+    OPT_UINT32,
+    OPT_UINT64,
+    OPT_PATH,    /* file name */
+    OPT_NO_PATH, /* flag that clears a file name (turns an output off) */
+    OPT_BOOL,    /* flag: stores 1 (or 0 when inverted); yes/no in job files */
+    OPT_JOB,     /* --job FILE: read before the command line is applied */
+    OPT_HELP,
+    OPT_VERSION
+};
+
+struct option_def {
+    char short_name;      /* 0: long form only */
+    const char *long_name;
+    const char *metavar;  /* NULL: takes no value on the command line */
+    enum opt_type type;
+    size_t offset;        /* field of struct render_params */
+    int inverted;         /* OPT_BOOL: the flag stores 0 */
+    const char *help;
+    const char *section;  /* starts a section of --help */
+};
+
+#define FIELD(name) offsetof(struct render_params, name)
+
+static const struct option_def option_table[] = {
+    {'f', "fractal", "NAME", OPT_FRACTAL, FIELD(fractal), 0,
+     "mandelbrot or julia [julia]", "What to render"},
+    {'x', "xleft", "X", OPT_DOUBLE, FIELD(xleft), 0,
+     "left edge, real axis [julia -0.1, mandelbrot -2.5]", NULL},
+    {'X', "xright", "X", OPT_DOUBLE, FIELD(xright), 0,
+     "right edge, real axis [julia 0.1, mandelbrot 1]", NULL},
+    {'y', "ybot", "Y", OPT_DOUBLE, FIELD(ybot), 0,
+     "bottom edge, imaginary axis [julia -0.1, mandelbrot -1.25]", NULL},
+    {'Y', "ytop", "Y", OPT_DOUBLE, FIELD(ytop), 0,
+     "top edge, imaginary axis [julia 0.1, mandelbrot 1.25]", NULL},
+    {'r', "real", "CR", OPT_DOUBLE, FIELD(c_re), 0,
+     "real part of the Julia constant c [-0.835]", NULL},
+    {'i', "imag", "CI", OPT_DOUBLE, FIELD(c_im), 0,
+     "imaginary part of the Julia constant c [-0.2321]", NULL},
+    {'R', "resolution", "N", OPT_UINT64, FIELD(width), 0,
+     "samples along the real axis: the image width [4000]", "Sampling"},
+    {0, "height", "N", OPT_UINT64, FIELD(height), 0,
+     "samples along the imaginary axis [from the aspect ratio]", NULL},
+    {'t', "threshold", "T", OPT_DOUBLE, FIELD(threshold), 0,
+     "escape radius: a point escapes when |z| > T [2]", "Iterations"},
+    {'m', "itermin", "N", OPT_UINT32, FIELD(itermin), 0,
+     "counts up to N are black in the PNG [20]", NULL},
+    {'M', "itermax", "N", OPT_UINT32, FIELD(itermax), 0,
+     "iteration limit; points that never escape count N [100]", NULL},
+    {'o', "output", "FILE", OPT_PATH, FIELD(hdf5_path), 0,
+     "HDF5 file of escape counts [FRACTAL.h5]", "Output"},
+    {0, "no-hdf5", NULL, OPT_NO_PATH, FIELD(hdf5_path), 0,
+     "write no HDF5 file", NULL},
+    {'p', "png", "FILE", OPT_PATH, FIELD(png_path), 0,
+     "also write an 8-bit grayscale PNG [none]", NULL},
+    {0, "fast", NULL, OPT_BOOL, FIELD(png_fast), 0,
+     "fastest PNG compression (zlib level 1) instead of level 6", NULL},
+    {0, "force", NULL, OPT_BOOL, FIELD(force), 0,
+     "overwrite output files that exist", NULL},
+    {0, "band-rows", "N", OPT_UINT32, FIELD(band_rows), 0,
+     "rows per work unit handed to a rank [automatic]", "Running"},
+    {0, "progress", NULL, OPT_BOOL, FIELD(progress), 0,
+     "report progress on stderr [when stderr is a terminal]", NULL},
+    {0, "no-progress", NULL, OPT_BOOL, FIELD(progress), 1,
+     "never report progress", NULL},
+    {'q', "quiet", NULL, OPT_BOOL, FIELD(quiet), 0,
+     "no progress and no summary line", NULL},
+    {0, "job", "FILE", OPT_JOB, 0, 0,
+     "read options from a job file (also: a lone FILE argument)", NULL},
+    {'h', "help", NULL, OPT_HELP, 0, 0, "show this help and exit", NULL},
+    {'V', "version", NULL, OPT_VERSION, 0, 0, "show the version and exit", NULL},
+};
+
+#define OPTION_COUNT (sizeof option_table / sizeof option_table[0])
+
+/* Default view of each fractal, used for the region edges nobody set. */
+static const double default_view[2][4] = {
+    [FRACTAL_MANDELBROT] = {-2.5, 1.0, -1.25, 1.25},
+    [FRACTAL_JULIA] = {-0.1, 0.1, -0.1, 0.1},
+};
+
+const char *fractal_name(enum fractal_kind kind)
+{
+    return kind == FRACTAL_MANDELBROT ? "mandelbrot" : "julia";
+}
+
+/* Where a value came from, for messages: "option --xleft" or "jobs/a.job:3: key 'xleft'". */
+struct origin {
+    const char *file; /* NULL: the command line */
+    unsigned line;
+};
+
+static void set_error(char *err, size_t errlen, const struct origin *from,
+                      const struct option_def *opt, const char *fmt, ...)
+{
+    char detail[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    if (from && from->file && opt)
+        snprintf(err, errlen, "%s:%u: %s: %s", from->file, from->line, opt->long_name, detail);
+    else if (from && from->file)
+        snprintf(err, errlen, "%s:%u: %s", from->file, from->line, detail);
+    else if (opt)
+        snprintf(err, errlen, "option --%s: %s", opt->long_name, detail);
+    else
+        snprintf(err, errlen, "%s", detail);
+}
+
+static const struct option_def *find_long(const char *name, size_t len)
+{
+    for (size_t i = 0; i < OPTION_COUNT; i++) {
+        const char *candidate = option_table[i].long_name;
+        if (strlen(candidate) != len)
+            continue;
+        size_t k;
+        for (k = 0; k < len; k++) { /* job files may spell itermax_foo for itermax-foo */
+            char c = name[k] == '_' ? '-' : name[k];
+            if (c != candidate[k])
+                break;
+        }
+        if (k == len)
+            return &option_table[i];
+    }
+    return NULL;
+}
+
+static const struct option_def *find_short(char name)
+{
+    for (size_t i = 0; i < OPTION_COUNT; i++)
+        if (option_table[i].short_name == name)
+            return &option_table[i];
+    return NULL;
+}
+
+static int parse_double(const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0')
+        return -1;
+    if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1.0))
+        return -2;
+    *out = v;
+    return 0;
+}
+
+static int parse_unsigned(const char *text, uint64_t max, uint64_t *out)
+{
+    const char *p = text;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '-')
+        return -3; /* negative */
+    if (*p < '0' || *p > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(p, &end, 10);
+    if (*end != '\0')
+        return -1;
+    if (errno == ERANGE || v > max)
+        return -2;
+    *out = v;
+    return 0;
+}
+
+static int parse_bool(const char *text, int *out)
+{
+    static const char *yes[] = {"1", "yes", "true", "on"};
+    static const char *no[] = {"0", "no", "false", "off"};
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(text, yes[i]) == 0)
+            return *out = 1, 0;
+        if (strcasecmp(text, no[i]) == 0)
+            return *out = 0, 0;
+    }
+    return -1;
+}
+
+/* Stores one option's value into params. value is NULL for a command-line flag. */
+static int apply_value(const struct option_def *opt, const char *value, struct render_params *params,
+                       const struct origin *from, char *err, size_t errlen)
+{
+    char *field = (char *)params + opt->offset;
+    uint64_t u;
+    int rc, flag = 1;
+
+    switch (opt->type) {
+    case OPT_FRACTAL:
+        if (strcmp(value, "mandelbrot") == 0)
+            params->fractal = FRACTAL_MANDELBROT;
+        else if (strcmp(value, "julia") == 0)
+            params->fractal = FRACTAL_JULIA;
+        else {
+            set_error(err, errlen, from, opt, "unknown fractal '%s' (choose mandelbrot or julia)", value);
+            return -1;
+        }
+        return 0;
+    case OPT_DOUBLE:
+        rc = parse_double(value, (double *)field);
+        if (rc == -1)
+            set_error(err, errlen, from, opt, "'%s' is not a number", value);
+        else if (rc == -2)
+            set_error(err, errlen, from, opt, "'%s' is not a finite number", value);
+        return rc == 0 ? 0 : -1;
+    case OPT_UINT32:
+    case OPT_UINT64:
+        rc = parse_unsigned(value, opt->type == OPT_UINT32 ? UINT32_MAX : UINT64_MAX, &u);
+        if (rc == -1)
+            set_error(err, errlen, from, opt, "'%s' is not a whole number", value);
+        else if (rc == -2)
+            set_error(err, errlen, from, opt, "'%s' is too large (at most %llu)", value,
+                      opt->type == OPT_UINT32 ? (unsigned long long)UINT32_MAX
+                                              : (unsigned long long)UINT64_MAX);
+        else if (rc == -3)
+            set_error(err, errlen, from, opt, "'%s' is negative", value);
+        if (rc != 0)
+            return -1;
+        if (opt->type == OPT_UINT32)
+            *(uint32_t *)field = (uint32_t)u;
+        else
+            *(uint64_t *)field = u;
+        return 0;
+    case OPT_PATH:
+        if (value[0] == '\0') {
+            set_error(err, errlen, from, opt, "the file name is empty");
+            return -1;
+        }
+        if (strlen(value) >= PARAMS_PATH_MAX) {
+            set_error(err, errlen, from, opt, "the file name is longer than %d bytes", PARAMS_PATH_MAX - 1);
+            return -1;
+        }
+        strcpy(field, value);
+        return 0;
+    case OPT_NO_PATH:
+    case OPT_BOOL:
+        if (value && parse_bool(value, &flag) != 0) {
+            set_error(err, errlen, from, opt, "'%s' is not yes or no", value);
+            return -1;
+        }
+        if (opt->type == OPT_NO_PATH) {
+            if (flag)
+                field[0] = '\0';
+        } else {
+            *(int *)field = opt->inverted ? !flag : flag;
+        }
+        return 0;
+    default:
+        set_error(err, errlen, from, opt, "cannot be used here");
+        return -1;
+    }
+}
+
+/* Which options were given, so that defaults that depend on others fill only the rest. */
+struct given {
+    unsigned char by_file[OPTION_COUNT];
+    unsigned line[OPTION_COUNT]; /* job-file line that set each option, for duplicate keys */
+    unsigned char by_command_line[OPTION_COUNT];
+};
+
+static size_t option_index(const struct option_def *opt)
+{
+    return (size_t)(opt - option_table);
+}
+
+static int was_given(const struct given *given, const char *long_name)
+{
+    const struct option_def *opt = find_long(long_name, strlen(long_name));
+    size_t i = option_index(opt);
+    return given->by_file[i] || given->by_command_line[i];
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\r')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* Reads a job file of "key = value" lines into params. */
+static int apply_job_file(const char *path, struct render_params *params, struct given *given,
+                          char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open job file '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    char *text = malloc(JOB_FILE_MAX + 1);
+    size_t size = text ? fread(text, 1, JOB_FILE_MAX + 1, f) : 0;
+    int read_error = ferror(f);
+    fclose(f);
+    if (!text || read_error) {
+        snprintf(err, errlen, "cannot read job file '%s'", path);
+        free(text);
+        return -1;
+    }
+    if (size > JOB_FILE_MAX) {
+        snprintf(err, errlen, "job file '%s' is larger than %d bytes: is it really a job file?", path,
+                 JOB_FILE_MAX);
+        free(text);
+        return -1;
+    }
+    text[size] = '\0';
+
+    struct origin from = {path, 0};
+    int rc = 0;
+    char *line = text;
+    while (rc == 0 && line < text + size) {
+        char *next = memchr(line, '\n', (size_t)(text + size - line));
+        size_t len = next ? (size_t)(next - line) : strlen(line);
+        from.line++;
+        if (memchr(line, '\0', len)) {
+            set_error(err, errlen, &from, NULL, "binary data: a job file holds 'key = value' text lines");
+            rc = -1;
+            break;
+        }
+        if (len > JOB_LINE_MAX) {
+            set_error(err, errlen, &from, NULL, "line longer than %d characters", JOB_LINE_MAX);
+            rc = -1;
+            break;
+        }
+        line[len] = '\0';
+        char *comment = strchr(line, '#');
+        if (comment)
+            *comment = '\0';
+        char *content = trim(line);
+        line = next ? next + 1 : text + size;
+        if (*content == '\0')
+            continue;
+        char *eq = strchr(content, '=');
+        if (!eq) {
+            set_error(err, errlen, &from, NULL, "expected 'key = value', got '%.60s'", content);
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(content), *value = trim(eq + 1);
+        if (key[0] == '-' && key[1] == '-')
+            key += 2;
+        const struct option_def *opt = find_long(key, strlen(key));
+        if (!opt) {
+            set_error(err, errlen, &from, NULL, "unknown key '%.60s' (keys are the long option names of --help)", key);
+            rc = -1;
+        } else if (opt->type == OPT_JOB || opt->type == OPT_HELP || opt->type == OPT_VERSION) {
+            set_error(err, errlen, &from, NULL, "'%s' cannot be used in a job file", opt->long_name);
+            rc = -1;
+        } else if (given->by_file[option_index(opt)]) {
+            set_error(err, errlen, &from, NULL, "'%s' is set twice (first on line %u)", opt->long_name,
+                      given->line[option_index(opt)]);
+            rc = -1;
+        } else if (*value == '\0') {
+            set_error(err, errlen, &from, opt, "no value after '='");
+            rc = -1;
+        } else {
+            given->by_file[option_index(opt)] = 1;
+            given->line[option_index(opt)] = from.line;
+            rc = apply_value(opt, value, params, &from, err, errlen);
+        }
+    }
+    free(text);
+    return rc;
+}
+
+/* One option found on the command line, with its value (NULL for a flag). */
+struct cli_item {
+    const struct option_def *opt;
+    const char *value;
+};
+
+/* Splits argv into options and the positional job file. Returns the number of
+ * items, or -1 with a message. */
+static int scan_command_line(int argc, char **argv, struct cli_item *items, const char **job,
+                             char *err, size_t errlen)
+{
+    int count = 0, only_positional = 0;
+    *job = NULL;
+    for (int a = 1; a < argc; a++) {
+        const char *arg = argv[a];
+        const struct option_def *opt = NULL;
+        const char *value = NULL;
+        int attached = 0;
+
+        if (!only_positional && strcmp(arg, "--") == 0) {
+            only_positional = 1;
+            continue;
+        }
+        if (only_positional || arg[0] != '-' || arg[1] == '\0') {
+            if (*job) {
+                snprintf(err, errlen, "unexpected argument '%s': only one job file may be given", arg);
+                return -1;
+            }
+            *job = arg;
+            continue;
+        }
+        if (arg[1] == '-') {
+            const char *name = arg + 2, *eq = strchr(name, '=');
+            size_t len = eq ? (size_t)(eq - name) : strlen(name);
+            opt = find_long(name, len);
+            if (!opt || memchr(name, '_', len)) {
+                snprintf(err, errlen, "unknown option '--%.*s' (see --help)", (int)len, name);
+                return -1;
+            }
+            if (eq)
+                value = eq + 1, attached = 1;
+        } else {
+            opt = find_short(arg[1]);
+            if (!opt) {
+                snprintf(err, errlen, "unknown option '-%c' (see --help)", arg[1]);
+                return -1;
+            }
+            if (arg[2] != '\0') /* -x0.1 and -x=0.1 (the seed CLI's form) */
+                value = arg[2] == '=' ? arg + 3 : arg + 2, attached = 1;
+        }
+        if (opt->metavar && !attached) {
+            if (a + 1 >= argc) {
+                snprintf(err, errlen, "option --%s needs a value (%s)", opt->long_name, opt->metavar);
+                return -1;
+            }
+            value = argv[++a];
+        } else if (!opt->metavar && attached && opt->type != OPT_BOOL && opt->type != OPT_NO_PATH) {
+            snprintf(err, errlen, "option --%s takes no value", opt->long_name);
+            return -1;
+        }
+        if (opt->type == OPT_JOB) {
+            if (*job) {
+                snprintf(err, errlen, "only one job file may be given ('%s' and '%s')", *job, value);
+                return -1;
+            }
+            *job = value;
+            continue;
+        }
+        items[count].opt = opt;
+        items[count].value = value;
+        count++;
+    }
+    return count;
+}
+
+static void set_defaults(struct render_params *params)
+{
+    memset(params, 0, sizeof *params);
+    params->fractal = FRACTAL_JULIA;
+    params->c_re = -0.835;
+    params->c_im = -0.2321;
+    params->threshold = 2.0;
+    params->itermin = 20;
+    params->itermax = 100;
+    params->width = 4000;
+    params->progress = -1;
+}
+
+/* Checks the parameters together and fills the defaults that depend on others. */
+static int finish_params(struct render_params *params, const struct given *given, char *err,
+                         size_t errlen)
+{
+    static const char *edge_names[4] = {"xleft", "xright", "ybot", "ytop"};
+    double *edges[4] = {&params->xleft, &params->xright, &params->ybot, &params->ytop};
+    for (int e = 0; e < 4; e++)
+        if (!was_given(given, edge_names[e]))
+            *edges[e] = default_view[params->fractal][e];
+    if (!was_given(given, "output") && !was_given(given, "no-hdf5"))
+        snprintf(params->hdf5_path, sizeof params->hdf5_path, "%s.h5", fractal_name(params->fractal));
+
+    if (!(params->xleft < params->xright)) {
+        snprintf(err, errlen, "xleft (-x %g) must be less than xright (-X %g)", params->xleft,
+                 params->xright);
+        return -1;
+    }
+    if (!(params->ybot < params->ytop)) {
+        snprintf(err, errlen, "ybot (-y %g) must be less than ytop (-Y %g)", params->ybot, params->ytop);
+        return -1;
+    }
+    if (!isfinite(params->xright - params->xleft) || !isfinite(params->ytop - params->ybot)) {
+        snprintf(err, errlen, "the region is too wide to represent (xright - xleft or ytop - ybot overflows)");
+        return -1;
+    }
+    if (!(params->threshold > 0.0) || !isfinite(params->threshold * params->threshold)) {
+        snprintf(err, errlen, "threshold (-t %g) must be positive and its square finite", params->threshold);
+        return -1;
+    }
+    if (params->itermax <= params->itermin) {
+        snprintf(err, errlen, "itermax (-M %u) must be greater than itermin (-m %u)", params->itermax,
+                 params->itermin);
+        return -1;
+    }
+    if (params->width < 2 || params->width > DIMENSION_MAX) {
+        snprintf(err, errlen, "resolution (-R %llu) must be between 2 and %llu (samples include both edges)",
+                 (unsigned long long)params->width, DIMENSION_MAX);
+        return -1;
+    }
+    if (params->height == 0) {
+        params->height = grid_height_from_aspect(params->xleft, params->xright, params->ybot,
+                                                 params->ytop, params->width);
+        if (params->height == 0 || params->height > DIMENSION_MAX) {
+            snprintf(err, errlen, "the region's aspect ratio gives more than %llu rows at resolution %llu: "
+                     "give --height or a smaller resolution", DIMENSION_MAX, (unsigned long long)params->width);
+            return -1;
+        }
+    } else if (params->height < 2 || params->height > DIMENSION_MAX) {
+        snprintf(err, errlen, "height (%llu) must be between 2 and %llu (samples include both edges)",
+                 (unsigned long long)params->height, DIMENSION_MAX);
+        return -1;
+    }
+    if (params->hdf5_path[0] == '\0' && params->png_path[0] == '\0') {
+        snprintf(err, errlen, "no output: --no-hdf5 needs --png FILE");
+        return -1;
+    }
+    if (params->hdf5_path[0] && strcmp(params->hdf5_path, params->png_path) == 0) {
+        snprintf(err, errlen, "the HDF5 and PNG outputs are the same file '%s'", params->png_path);
+        return -1;
+    }
+    return 0;
+}
+
+enum options_action options_parse(int argc, char **argv, struct render_params *params, char *err,
+                                  size_t errlen)
+{
+    struct given given;
+    memset(&given, 0, sizeof given);
+    set_defaults(params);
+    err[0] = '\0';
+
+    struct cli_item *items = calloc((size_t)(argc > 0 ? argc : 1), sizeof *items);
+    if (!items) {
+        snprintf(err, errlen, "out of memory");
+        return OPTIONS_ERROR;
+    }
+    const char *job = NULL;
+    enum options_action action = OPTIONS_RENDER;
+    int count = scan_command_line(argc, argv, items, &job, err, errlen);
+    if (count < 0)
+        action = OPTIONS_ERROR;
+    for (int k = 0; action == OPTIONS_RENDER && k < count; k++) {
+        if (items[k].opt->type == OPT_HELP)
+            action = OPTIONS_HELP;
+        else if (items[k].opt->type == OPT_VERSION)
+            action = OPTIONS_VERSION;
+    }
+    if (action == OPTIONS_RENDER && job && apply_job_file(job, params, &given, err, errlen) != 0)
+        action = OPTIONS_ERROR;
+    for (int k = 0; action == OPTIONS_RENDER && k < count; k++) {
+        struct origin from = {NULL, 0};
+        given.by_command_line[option_index(items[k].opt)] = 1;
+        if (apply_value(items[k].opt, items[k].value, params, &from, err, errlen) != 0)
+            action = OPTIONS_ERROR;
+    }
+    free(items);
+    if (action == OPTIONS_RENDER && finish_params(params, &given, err, errlen) != 0)
+        action = OPTIONS_ERROR;
+    return action;
+}
+
+/* Checks that path can be created: the directory exists and is writable, the
+ * file does not exist unless force. */
+static int check_output_path(const char *path, const char *what, int force, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "%s output '%s' is a directory", what, path);
+            return -1;
+        }
+        if (!force) {
+            snprintf(err, errlen, "%s output '%s' exists: use --force to overwrite it", what, path);
+            return -1;
+        }
+        if (access(path, W_OK) != 0) {
+            snprintf(err, errlen, "%s output '%s' cannot be overwritten: %s", what, path, strerror(errno));
+            return -1;
+        }
+    }
+    char dir[PARAMS_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        strcpy(dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "cannot write %s output '%s': directory '%s' does not exist", what, path, dir);
+        return -1;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        snprintf(err, errlen, "cannot write %s output '%s': directory '%s' is not writable", what, path, dir);
+        return -1;
+    }
+    return 0;
+}
+
+int options_check_outputs(const struct render_params *params, char *err, size_t errlen)
+{
+    if (params->hdf5_path[0] && check_output_path(params->hdf5_path, "HDF5", params->force, err, errlen))
+        return -1;
+    if (params->png_path[0] && check_output_path(params->png_path, "PNG", params->force, err, errlen))
+        return -1;
+    return 0;
+}
+
+void options_help(FILE *out, const char *program)
+{
+    fprintf(out,
+            "Usage: mpirun -np N %s [JOBFILE] [OPTIONS]\n"
+            "       %s [JOBFILE] [OPTIONS]          (one process)\n"
+            "\n"
+            "Renders the escape-time counts of the Mandelbrot set or a Julia set over a\n"
+            "region of the complex plane into an HDF5 dataset and, optionally, a PNG.\n"
+            "Rank 0 hands out bands of rows to all ranks (itself included) as they ask\n"
+            "for work and writes the results in order; the output is the same for any\n"
+            "number of ranks and any band height.\n",
+            program, program);
+    for (size_t i = 0; i < OPTION_COUNT; i++) {
+        const struct option_def *opt = &option_table[i];
+        char left[64];
+        if (opt->section)
+            fprintf(out, "\n%s:\n", opt->section);
+        else if (i + 1 < OPTION_COUNT && opt->type == OPT_JOB)
+            fprintf(out, "\nJob files and help:\n");
+        int n = 0;
+        if (opt->short_name)
+            n = snprintf(left, sizeof left, "  -%c, --%s", opt->short_name, opt->long_name);
+        else
+            n = snprintf(left, sizeof left, "      --%s", opt->long_name);
+        if (opt->metavar)
+            snprintf(left + n, sizeof left - (size_t)n, " %s", opt->metavar);
+        fprintf(out, "%-27s %s\n", left, opt->help);
+    }
+    fprintf(out,
+            "\n"
+            "Escape count: z(k+1) = z(k)^2 + c, with z(0) = 0 and c = the sample\n"
+            "(mandelbrot) or z(0) = the sample and c = CR + CI i (julia). The count is\n"
+            "the first k (0-based) at which |z(k+1)| > T, or itermax if that never happens.\n"
+            "\n"
+            "Sampling: x = numpy.linspace(xleft, xright, width) and\n"
+            "y = numpy.linspace(ytop, ybot, height): both edges are samples and row 0 is\n"
+            "the top (ytop). The height keeps the spacing of x and y equal unless given.\n"
+            "The region edges default to the chosen fractal's view (shown in brackets).\n"
+            "\n"
+            "PNG grey level: 255 * (max(n, itermin) - itermin) / (itermax - itermin),\n"
+            "rounded: black escapes fast, white never escapes.\n"
+            "\n"
+            "Job files: one 'key = value' per line, keys are the long option names\n"
+            "(itermax = 200), '#' starts a comment; the command line overrides the file.\n"
+            "\n"
+            "Examples:\n"
+            "  mpirun -np 4 %s jobs/seed-julia.job\n"
+            "  %s -x=-0.1 -X=0.1 -y=-0.1 -Y=0.1 -m=20 -M=100 -R=4000 --png julia.png\n"
+            "  mpirun -np 2 %s -f mandelbrot -R 8000 -M 1000 -o mandel.h5 --png mandel.png\n"
+            "\n"
+            "Exit status: 0 done, 1 failed while rendering or writing, 2 bad input\n"
+            "(nothing was computed and no output was created).\n",
+            program, program, program);
+}

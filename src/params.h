@@ -1,0 +1,36 @@
+/* params.h - the parameters of one render: fractal, region, iteration limits, outputs. */
+#ifndef MPIFRACTAL_PARAMS_H
+#define MPIFRACTAL_PARAMS_H
+
+#include <stdint.h>
+
+#define PARAMS_PATH_MAX 4096
+
+enum fractal_kind {
+    FRACTAL_MANDELBROT = 0, /* z0 = 0, c = pixel */
+    FRACTAL_JULIA = 1       /* z0 = pixel, c = (c_re, c_im) */
+};
+
+/* Everything that defines a render. Plain data: rank 0 fills and validates it,
+ * then broadcasts it to the other ranks as bytes. */
+struct render_params {
+    enum fractal_kind fractal;
+    double xleft, xright, ybot, ytop; /* region of the complex plane */
+    double c_re, c_im;                /* Julia constant */
+    double threshold;                 /* escape radius: escaped when |z| > threshold */
+    uint32_t itermin, itermax;        /* PNG grey ramp starts at itermin; counts stop at itermax */
+    uint64_t width;                   /* samples along the real axis (--resolution) */
+    uint64_t height;                  /* samples along the imaginary axis; 0 = from the aspect ratio */
+    uint32_t band_rows;               /* rows per work unit; 0 = automatic */
+    char hdf5_path[PARAMS_PATH_MAX];  /* "" = no HDF5 output */
+    char png_path[PARAMS_PATH_MAX];   /* "" = no PNG output */
+    int png_fast;                     /* lowest zlib level for the PNG */
+    int force;                        /* overwrite existing outputs */
+    int progress;                     /* -1 = when stderr is a terminal, 0 = never, 1 = always */
+    int quiet;                        /* no progress and no summary */
+};
+
+/* The name of a fractal kind as used on the command line and in HDF5 attributes. */
+const char *fractal_name(enum fractal_kind kind);
+
+#endif

@@ -1,0 +1,246 @@
+/* render.c - the whole program: parse and check on rank 0, render on all ranks, write on rank 0. */
+#include "render.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "grid.h"
+#include "kernel.h"
+#include "options.h"
+#include "progress.h"
+#include "schedule.h"
+#include "writer.h"
+
+#define PROGRAM "mpifractal"
+#define MAX_WRITERS 2
+/* With more ranks than this, the summary gives the spread of the work, not every share. */
+#define SUMMARY_RANKS_LISTED 8
+
+struct render {
+    const struct render_params *params;
+    struct kernel_spec spec;
+    double *x; /* the sample coordinates along the real axis */
+    struct writer writers[MAX_WRITERS];
+    int writer_count;
+    struct writer *failed_writer;
+    struct progress progress;
+};
+
+static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, uint32_t *counts)
+{
+    struct render *r = ctx;
+    const struct render_params *p = r->params;
+    for (uint32_t k = 0; k < nrows; k++) {
+        double y = grid_linspace_at(p->ytop, p->ybot, p->height, row0 + k);
+        kernel_row(&r->spec, r->x, y, p->width, counts + (size_t)k * p->width);
+    }
+    return 0;
+}
+
+static int write_rows(void *ctx, uint64_t row0, uint32_t nrows, const uint32_t *counts)
+{
+    struct render *r = ctx;
+    for (int i = 0; i < r->writer_count; i++) {
+        struct writer *w = &r->writers[i];
+        if (w->ops->write_rows(w, row0, nrows, counts) != 0) {
+            r->failed_writer = w;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void report_progress(void *ctx, uint64_t rows_done)
+{
+    struct render *r = ctx;
+    progress_update(&r->progress, rows_done, MPI_Wtime());
+}
+
+static void discard_writers(struct render *r)
+{
+    for (int i = 0; i < r->writer_count; i++)
+        r->writers[i].ops->discard(&r->writers[i]);
+}
+
+/* Rank 0: opens every output before any work. Returns 0, or EXIT_BAD_INPUT
+ * after printing why (an output that cannot be created is bad input). */
+static int open_writers(struct render *r)
+{
+    const struct writer_ops *wanted[MAX_WRITERS];
+    int n = 0;
+    if (r->params->hdf5_path[0])
+        wanted[n++] = &writer_hdf5_ops;
+    if (r->params->png_path[0])
+        wanted[n++] = &writer_png_ops;
+    for (int i = 0; i < n; i++) {
+        struct writer *w = &r->writers[r->writer_count++];
+        memset(w, 0, sizeof *w);
+        w->ops = wanted[i];
+        w->params = r->params;
+        if (w->ops->open(w) != 0) {
+            fprintf(stderr, PROGRAM ": error: %s\n", w->error);
+            discard_writers(r);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    return 0;
+}
+
+/* Rank 0: completes every output. Returns 0, or EXIT_FAILED after printing why. */
+static int finish_writers(struct render *r, const struct render_report *report)
+{
+    int status = 0;
+    for (int i = 0; i < r->writer_count; i++) {
+        struct writer *w = &r->writers[i];
+        if (status == 0 && w->ops->finish(w, report) != 0) {
+            fprintf(stderr, PROGRAM ": error: %s\n", w->error);
+            status = EXIT_FAILED;
+        }
+        w->ops->discard(w); /* frees what finish did not */
+    }
+    return status;
+}
+
+static void print_summary(const struct render *r, const struct schedule_report *sr,
+                          const struct render_report *report)
+{
+    const struct render_params *p = r->params;
+    double samples = (double)p->width * (double)p->height;
+    fprintf(stderr,
+            PROGRAM ": %s %llu x %llu, %.3g samples, %.4g iterations in %.3f s "
+                    "(%.1f Msample/s, %.1f Miter/s) on %d rank%s; iterations per rank:",
+            fractal_name(p->fractal), (unsigned long long)p->width, (unsigned long long)p->height,
+            samples, (double)sr->total_iterations, report->wall_seconds,
+            samples / report->wall_seconds / 1e6,
+            (double)sr->total_iterations / report->wall_seconds / 1e6, report->ranks,
+            report->ranks == 1 ? "" : "s");
+    double total = sr->total_iterations ? (double)sr->total_iterations : 1.0;
+    if (report->ranks <= SUMMARY_RANKS_LISTED) {
+        for (int k = 0; k < report->ranks; k++)
+            fprintf(stderr, " %d: %.1f%%", k, 100.0 * (double)sr->rank_iterations[k] / total);
+    } else {
+        int lo = 0, hi = 0;
+        for (int k = 1; k < report->ranks; k++) {
+            if (sr->rank_iterations[k] < sr->rank_iterations[lo])
+                lo = k;
+            if (sr->rank_iterations[k] > sr->rank_iterations[hi])
+                hi = k;
+        }
+        fprintf(stderr, " least %.2f%% (rank %d), most %.2f%% (rank %d)",
+                100.0 * (double)sr->rank_iterations[lo] / total, lo,
+                100.0 * (double)sr->rank_iterations[hi] / total, hi);
+    }
+    fprintf(stderr, "\n");
+}
+
+/* Rank 0: decides what to do from the arguments. Returns the action and sets *status. */
+static enum options_action decide(int argc, char **argv, struct render_params *params, int *status)
+{
+    char err[3 * PARAMS_PATH_MAX];
+    enum options_action action = options_parse(argc, argv, params, err, sizeof err);
+    *status = EXIT_RENDERED;
+    switch (action) {
+    case OPTIONS_HELP:
+        options_help(stdout, PROGRAM);
+        break;
+    case OPTIONS_VERSION:
+        printf("%s\n", PACKAGE_STRING);
+        break;
+    case OPTIONS_RENDER:
+        if (options_check_outputs(params, err, sizeof err) == 0)
+            break;
+        action = OPTIONS_ERROR;
+        /* fall through */
+    case OPTIONS_ERROR:
+        fprintf(stderr, PROGRAM ": error: %s\n", err);
+        *status = EXIT_BAD_INPUT;
+        break;
+    }
+    return action;
+}
+
+/* Every rank learns whether any rank failed; returns the worst status. */
+static int agree(MPI_Comm comm, int status)
+{
+    int worst;
+    MPI_Allreduce(&status, &worst, 1, MPI_INT, MPI_MAX, comm);
+    return worst;
+}
+
+int mpifractal_run(int argc, char **argv, MPI_Comm comm)
+{
+    int rank, ranks;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &ranks);
+
+    struct render_params params;
+    int decision[2] = {OPTIONS_ERROR, EXIT_BAD_INPUT};
+    memset(&params, 0, sizeof params);
+    if (rank == 0)
+        decision[0] = (int)decide(argc, argv, &params, &decision[1]);
+    MPI_Bcast(decision, 2, MPI_INT, 0, comm);
+    if (decision[0] != OPTIONS_RENDER)
+        return decision[1];
+    MPI_Bcast(&params, (int)sizeof params, MPI_BYTE, 0, comm);
+
+    double start = MPI_Wtime();
+    struct render r;
+    memset(&r, 0, sizeof r);
+    r.params = &params;
+    kernel_spec_init(&r.spec, &params);
+    r.x = malloc(params.width * sizeof(double));
+    int status = EXIT_RENDERED;
+    if (!r.x) {
+        fprintf(stderr, PROGRAM ": error: rank %d: no memory for %llu coordinates\n", rank,
+                (unsigned long long)params.width);
+        status = EXIT_FAILED;
+    } else {
+        grid_linspace(params.xleft, params.xright, params.width, r.x);
+    }
+    if (rank == 0 && status == EXIT_RENDERED)
+        status = open_writers(&r);
+    status = agree(comm, status);
+    if (status != EXIT_RENDERED) {
+        if (rank == 0 && r.writer_count)
+            discard_writers(&r);
+        free(r.x);
+        return status;
+    }
+
+    struct band_plan plan;
+    band_plan_init(&plan, params.width, params.height, params.band_rows, ranks);
+    struct schedule_report sr = {0};
+    if (rank == 0) {
+        sr.rank_iterations = calloc((size_t)ranks, sizeof(uint64_t));
+        sr.rank_pixels = calloc((size_t)ranks, sizeof(uint64_t));
+        if (!sr.rank_iterations || !sr.rank_pixels)
+            MPI_Abort(comm, EXIT_FAILED);
+        int show = !params.quiet && (params.progress == 1 || (params.progress == -1 && isatty(2)));
+        progress_start(&r.progress, stderr, show, isatty(2), params.height, params.width, start);
+    }
+    if (schedule_run(comm, &plan, compute_rows, write_rows, report_progress, &r, &sr) != 0)
+        status = EXIT_FAILED;
+
+    if (rank == 0) {
+        progress_end(&r.progress);
+        struct render_report report = {.ranks = ranks, .total_iterations = sr.total_iterations};
+        if (status != EXIT_RENDERED) {
+            fprintf(stderr, PROGRAM ": error: %s\n",
+                    r.failed_writer ? r.failed_writer->error : "a rank could not compute its rows");
+            discard_writers(&r);
+        } else {
+            report.wall_seconds = MPI_Wtime() - start;
+            status = finish_writers(&r, &report);
+            report.wall_seconds = MPI_Wtime() - start;
+            if (status == EXIT_RENDERED && !params.quiet)
+                print_summary(&r, &sr, &report);
+        }
+        free(sr.rank_iterations);
+        free(sr.rank_pixels);
+    }
+    free(r.x);
+    return agree(comm, status);
+}

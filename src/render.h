@@ -1,0 +1,20 @@
+/* render.h - the whole program as a function of its arguments and a communicator. */
+#ifndef MPIFRACTAL_RENDER_H
+#define MPIFRACTAL_RENDER_H
+
+#include <mpi.h>
+
+/* Exit statuses of the program. */
+enum {
+    EXIT_RENDERED = 0,
+    EXIT_FAILED = 1,    /* a failure while rendering or writing */
+    EXIT_BAD_INPUT = 2  /* bad options or job file, or outputs that cannot be created */
+};
+
+/* Parses argv on rank 0, checks it, renders on every rank of comm and writes
+ * the outputs from rank 0. Collective over comm; MPI must be initialised.
+ * Messages go to stderr from rank 0 only. Returns the exit status, the same on
+ * every rank. */
+int mpifractal_run(int argc, char **argv, MPI_Comm comm);
+
+#endif

@@ -1,0 +1,295 @@
+/* schedule.c - the band schedule: rank 0 hands out row bands on demand and receives them in order. */
+#include "schedule.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { TAG_ASSIGN = 101, TAG_RESULT = 102 };
+
+/* Bands a worker holds at once: one it computes, one queued so it never waits. */
+#define WORKER_DEPTH 2
+#define NO_BAND UINT64_MAX
+#define TARGET_BAND_PIXELS 65536
+#define WINDOW_BYTES_MAX (256u << 20)
+
+void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height,
+                    uint32_t requested_rows, int ranks)
+{
+    uint64_t rows = requested_rows;
+    if (rows == 0) {
+        rows = TARGET_BAND_PIXELS / width;
+        uint64_t for_balance = height / (16 * (uint64_t)ranks);
+        if (rows > for_balance)
+            rows = for_balance;
+        if (rows == 0)
+            rows = 1;
+    }
+    if (rows > height)
+        rows = height;
+    plan->width = width;
+    plan->height = height;
+    plan->band_rows = (uint32_t)rows;
+    plan->band_count = (height + rows - 1) / rows;
+}
+
+static uint32_t band_nrows(const struct band_plan *plan, uint64_t band)
+{
+    uint64_t row0 = band * plan->band_rows;
+    uint64_t left = plan->height - row0;
+    return left < plan->band_rows ? (uint32_t)left : plan->band_rows;
+}
+
+static uint64_t sum_counts(const uint32_t *counts, uint64_t n)
+{
+    uint64_t sum = 0;
+    for (uint64_t i = 0; i < n; i++)
+        sum += counts[i];
+    return sum;
+}
+
+/* Backs off while waiting for a message, so that an idle rank does not take a
+ * core from a computing one when ranks outnumber cores. */
+static void idle_pause(unsigned *idle_polls)
+{
+    if (++*idle_polls < 200)
+        return;
+    struct timespec pause = {0, *idle_polls < 2000 ? 20000 : 200000};
+    nanosleep(&pause, NULL);
+}
+
+/* ---- worker side ------------------------------------------------------- */
+
+static int run_worker(MPI_Comm comm, const struct band_plan *plan, MPI_Datatype row_type,
+                      band_compute_fn compute, void *ctx)
+{
+    size_t band_values = (size_t)plan->band_rows * plan->width;
+    uint32_t *buffer[WORKER_DEPTH];
+    MPI_Request sent[WORKER_DEPTH];
+    int failed = 0;
+    for (int i = 0; i < WORKER_DEPTH; i++) {
+        buffer[i] = malloc(band_values * sizeof(uint32_t));
+        sent[i] = MPI_REQUEST_NULL;
+        if (!buffer[i])
+            MPI_Abort(comm, 1); /* a worker without memory cannot take part */
+    }
+    for (unsigned turn = 0;; turn = (turn + 1) % WORKER_DEPTH) {
+        uint64_t band;
+        MPI_Request request;
+        int arrived = 0;
+        unsigned idle_polls = 0;
+        MPI_Irecv(&band, 1, MPI_UINT64_T, 0, TAG_ASSIGN, comm, &request);
+        for (;;) {
+            MPI_Test(&request, &arrived, MPI_STATUS_IGNORE);
+            if (arrived)
+                break;
+            idle_pause(&idle_polls);
+        }
+        if (band == NO_BAND)
+            break;
+        MPI_Wait(&sent[turn], MPI_STATUS_IGNORE);
+        uint32_t nrows = band_nrows(plan, band);
+        if (!failed && compute(ctx, band * plan->band_rows, nrows, buffer[turn]) != 0)
+            failed = 1;
+        if (failed) /* keep the protocol going; rank 0 learns of the failure below */
+            memset(buffer[turn], 0, (size_t)nrows * plan->width * sizeof(uint32_t));
+        MPI_Isend(buffer[turn], (int)nrows, row_type, 0, TAG_RESULT, comm, &sent[turn]);
+    }
+    MPI_Waitall(WORKER_DEPTH, sent, MPI_STATUSES_IGNORE);
+    for (int i = 0; i < WORKER_DEPTH; i++)
+        free(buffer[i]);
+    return failed ? -1 : 0;
+}
+
+/* ---- coordinator side ---------------------------------------------------- */
+
+struct slot {
+    uint32_t *counts;
+    int arrived;
+    int rank; /* who computes it */
+};
+
+struct coordinator {
+    MPI_Comm comm;
+    int ranks;
+    const struct band_plan *plan;
+    MPI_Datatype row_type;
+    uint64_t window;       /* bands held at once on rank 0 */
+    struct slot *slots;    /* band b lives in slots[b % window] */
+    uint64_t next_band;    /* next band to hand out */
+    uint64_t next_write;   /* oldest band not yet given to the sink */
+    uint64_t *queue;       /* [ranks * WORKER_DEPTH]: bands each worker holds, oldest first */
+    int *queued;           /* [ranks]: how many */
+    int outstanding;       /* bands handed to workers and not yet received */
+    int failed;
+    struct schedule_report *report;
+};
+
+static int can_assign(const struct coordinator *co)
+{
+    return !co->failed && co->next_band < co->plan->band_count &&
+           co->next_band < co->next_write + co->window;
+}
+
+static uint64_t take_band(struct coordinator *co, int rank)
+{
+    uint64_t band = co->next_band++;
+    struct slot *slot = &co->slots[band % co->window];
+    slot->arrived = 0;
+    slot->rank = rank;
+    return band;
+}
+
+/* Hands bands to every worker that holds fewer than WORKER_DEPTH. */
+static void top_up_workers(struct coordinator *co)
+{
+    for (int rank = 1; rank < co->ranks; rank++) {
+        while (co->queued[rank] < WORKER_DEPTH && can_assign(co)) {
+            uint64_t band = take_band(co, rank);
+            co->queue[rank * WORKER_DEPTH + co->queued[rank]++] = band;
+            co->outstanding++;
+            MPI_Send(&band, 1, MPI_UINT64_T, rank, TAG_ASSIGN, co->comm);
+        }
+    }
+}
+
+static void account(struct coordinator *co, int rank, const uint32_t *counts, uint64_t n)
+{
+    uint64_t iterations = sum_counts(counts, n);
+    co->report->rank_iterations[rank] += iterations;
+    co->report->rank_pixels[rank] += n;
+    co->report->total_iterations += iterations;
+}
+
+/* Receives every result that has arrived. Returns how many. */
+static int receive_results(struct coordinator *co)
+{
+    int received = 0;
+    for (;;) {
+        int pending;
+        MPI_Status status;
+        MPI_Iprobe(MPI_ANY_SOURCE, TAG_RESULT, co->comm, &pending, &status);
+        if (!pending)
+            return received;
+        int rank = status.MPI_SOURCE;
+        uint64_t band = co->queue[rank * WORKER_DEPTH];
+        memmove(&co->queue[rank * WORKER_DEPTH], &co->queue[rank * WORKER_DEPTH + 1],
+                (WORKER_DEPTH - 1) * sizeof(uint64_t));
+        co->queued[rank]--;
+        co->outstanding--;
+        struct slot *slot = &co->slots[band % co->window];
+        uint32_t nrows = band_nrows(co->plan, band);
+        MPI_Recv(slot->counts, (int)nrows, co->row_type, rank, TAG_RESULT, co->comm, MPI_STATUS_IGNORE);
+        slot->arrived = 1;
+        account(co, rank, slot->counts, (uint64_t)nrows * co->plan->width);
+        received++;
+    }
+}
+
+/* Gives every band that is next in row order to the sink. */
+static void write_ready(struct coordinator *co, band_sink_fn sink,
+                        void (*progress)(void *, uint64_t), void *ctx)
+{
+    while (!co->failed && co->next_write < co->next_band) {
+        struct slot *slot = &co->slots[co->next_write % co->window];
+        if (!slot->arrived)
+            return;
+        uint64_t row0 = co->next_write * co->plan->band_rows;
+        uint32_t nrows = band_nrows(co->plan, co->next_write);
+        if (sink(ctx, row0, nrows, slot->counts) != 0) {
+            co->failed = 1;
+            return;
+        }
+        co->next_write++;
+        if (progress)
+            progress(ctx, row0 + nrows);
+    }
+}
+
+static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *plan,
+                           MPI_Datatype row_type, band_compute_fn compute, band_sink_fn sink,
+                           void (*progress)(void *, uint64_t), void *ctx,
+                           struct schedule_report *report)
+{
+    struct coordinator co = {.comm = comm, .ranks = ranks, .plan = plan, .row_type = row_type,
+                             .report = report};
+    size_t band_bytes = (size_t)plan->band_rows * plan->width * sizeof(uint32_t);
+    uint64_t window = (uint64_t)ranks * (WORKER_DEPTH + 2);
+    uint64_t affordable = WINDOW_BYTES_MAX / band_bytes;
+    uint64_t needed = (uint64_t)(ranks - 1) * WORKER_DEPTH + 2;
+    if (window > affordable)
+        window = affordable > needed ? affordable : needed;
+    if (window > plan->band_count)
+        window = plan->band_count;
+    co.window = window;
+    co.slots = calloc(window, sizeof *co.slots);
+    co.queue = calloc((size_t)ranks * WORKER_DEPTH, sizeof *co.queue);
+    co.queued = calloc((size_t)ranks, sizeof *co.queued);
+    int ok = co.slots && co.queue && co.queued;
+    for (uint64_t i = 0; ok && i < window; i++)
+        ok = (co.slots[i].counts = malloc(band_bytes)) != NULL;
+    if (!ok)
+        MPI_Abort(comm, 1); /* the coordinator cannot run without its window */
+
+    uint64_t own_band = NO_BAND;
+    uint32_t own_row = 0;
+    unsigned idle_polls = 0;
+    top_up_workers(&co);
+    while (co.failed ? co.outstanding > 0 : co.next_write < plan->band_count) {
+        int progressed = receive_results(&co);
+        write_ready(&co, sink, progress, ctx);
+        top_up_workers(&co);
+        if (co.failed) {
+            own_band = NO_BAND;
+        } else if (own_band == NO_BAND && can_assign(&co)) {
+            own_band = take_band(&co, 0);
+            own_row = 0;
+        }
+        if (own_band != NO_BAND) { /* one row at a time, answering workers in between */
+            struct slot *slot = &co.slots[own_band % co.window];
+            uint32_t *row = slot->counts + (size_t)own_row * plan->width;
+            if (compute(ctx, own_band * plan->band_rows + own_row, 1, row) != 0) {
+                co.failed = 1;
+                continue;
+            }
+            account(&co, 0, row, plan->width);
+            if (++own_row == band_nrows(plan, own_band)) {
+                slot->arrived = 1;
+                own_band = NO_BAND;
+            }
+            progressed = 1;
+        }
+        if (progressed)
+            idle_polls = 0;
+        else
+            idle_pause(&idle_polls);
+    }
+    for (int rank = 1; rank < ranks; rank++) {
+        uint64_t stop = NO_BAND;
+        MPI_Send(&stop, 1, MPI_UINT64_T, rank, TAG_ASSIGN, comm);
+    }
+    for (uint64_t i = 0; i < window; i++)
+        free(co.slots[i].counts);
+    free(co.slots);
+    free(co.queue);
+    free(co.queued);
+    return co.failed ? -1 : 0;
+}
+
+int schedule_run(MPI_Comm comm, const struct band_plan *plan, band_compute_fn compute,
+                 band_sink_fn sink, void (*progress)(void *ctx, uint64_t rows_done), void *ctx,
+                 struct schedule_report *report)
+{
+    int rank, ranks;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &ranks);
+    MPI_Datatype row_type;
+    MPI_Type_contiguous((int)plan->width, MPI_UINT32_T, &row_type);
+    MPI_Type_commit(&row_type);
+    int rc = rank == 0 ? run_coordinator(comm, ranks, plan, row_type, compute, sink, progress, ctx, report)
+                       : run_worker(comm, plan, row_type, compute, ctx);
+    MPI_Type_free(&row_type);
+    int failed = rc != 0, any_failed = 0;
+    MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, comm);
+    return any_failed ? -1 : 0;
+}

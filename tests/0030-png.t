@@ -1,0 +1,25 @@
+#!/bin/sh
+# The PNG: decoded pixel by pixel against the counts, valid, streamed to a temporary name.
+. "$TESTS_SRCDIR/lib.sh"
+need_python PIL
+need_python h5py
+plan 9
+
+check "seed julia with PNG, 2 ranks" run 2 -R 333 -m 20 -M 100 -o j.h5 --png j.png --quiet
+check "PNG pixels follow the grey ramp of the counts" "$PYTHON3" "$TESTS_SRCDIR/check_png.py" j.png j.h5
+check "no temporary PNG left behind" test ! -e j.png.part
+if command -v pngcheck >/dev/null 2>&1; then
+    check "pngcheck accepts the PNG" pngcheck -q j.png
+else
+    pass "pngcheck accepts the PNG # SKIP pngcheck not installed"
+fi
+check "--fast PNG, 3 ranks" run 3 -R 333 -m 20 -M 100 --no-hdf5 --png fast.png --fast --quiet
+check "--fast PNG decodes to the same pixels" "$PYTHON3" -c "
+import sys, numpy as np
+from PIL import Image
+a, b = np.asarray(Image.open('j.png')), np.asarray(Image.open('fast.png'))
+sys.exit(0 if np.array_equal(a, b) else 1)"
+check "--no-hdf5 writes no HDF5 file" test ! -e julia.h5
+check "mandelbrot with itermin 0, 1 rank" run 1 -f mandelbrot -R 200 -m 0 -M 255 -o m.h5 --png m.png --quiet
+check "mandelbrot PNG pixels follow the counts" "$PYTHON3" "$TESTS_SRCDIR/check_png.py" m.png m.h5
+done_testing

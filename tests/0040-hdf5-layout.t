@@ -1,0 +1,16 @@
+#!/bin/sh
+# The HDF5 layout documented in the README, read with h5dump and h5py.
+. "$TESTS_SRCDIR/lib.sh"
+need_python h5py
+plan 7
+
+check "julia, 2 ranks" run 2 -R 120 --height 90 -o j.h5 --quiet
+check "h5py sees the documented layout (julia)" "$PYTHON3" "$TESTS_SRCDIR/check_h5.py" j.h5 120 90 julia 2
+check "h5dump reads the whole file" sh -c 'h5dump j.h5 > dump.txt'
+check "h5dump shows x and y as dimension scales" sh -c 'grep -q "DIMENSION_LIST" dump.txt && grep -c "CLASS" dump.txt | grep -q 2'
+check "mandelbrot, 3 ranks, height from the aspect ratio" run 3 -f mandelbrot -R 71 -o m.h5 --quiet
+# 71 samples over 3.5 wide: dx = 0.05, so 2.5 tall gives 51 rows.
+check "h5py sees the documented layout (mandelbrot, 51 rows)" "$PYTHON3" "$TESTS_SRCDIR/check_h5.py" m.h5 71 51 mandelbrot 3
+check "an existing output is refused without --force, replaced with it" \
+    sh -c "! $MPIFRACTAL -R 50 -o m.h5 --quiet 2>/dev/null && $MPIFRACTAL -R 50 -o m.h5 --force --quiet"
+done_testing

@@ -1,0 +1,84 @@
+#!/bin/sh
+# Bad input: one clear message from rank 0, exit status 2, no hang, no output file left.
+. "$TESTS_SRCDIR/lib.sh"
+
+printf 'resolution = 100\nitermax = 50\nitermax 200\n' > bad-line.job
+printf '# comment\ncolour = red\n' > bad-key.job
+printf 'itermax = 50\n\nitermax = 60\n' > twice.job
+printf 'itermin = 10\nitermax = 5\n' > inconsistent.job
+printf 'xleft = 0.2\n' > override.job
+printf 'binary\000garbage\n' > binary.job
+: > exists.h5
+mkdir -p readonly && chmod 555 readonly
+# root ignores directory permissions: then use a place no one can create files in
+if [ "$(id -u)" = 0 ]; then unwritable=/proc/mpifractal-test.h5; else unwritable=readonly/x.h5; fi
+
+# expected message fragment | arguments (evaluated by the shell)
+cases=$(cat <<CASES
+xleft (-x 1) must be less than xright (-X 0)|-x 1 -X 0
+ybot (-y 0.5) must be less than ytop (-Y 0.5)|-y 0.5 -Y 0.5
+option --xleft: 'abc' is not a number|-x abc
+option --xright: '0.1x' is not a number|--xright=0.1x
+option --xleft: 'nan' is not a finite number|-x nan
+option --xright: 'inf' is not a finite number|-X inf
+option --ytop: '1e999' is not a finite number|-Y 1e999
+resolution (-R 0) must be between 2 and 2147483647|-R 0
+resolution (-R 1) must be between 2 and 2147483647|-R 1
+option --resolution: '-5' is negative|-R -5
+resolution (-R 99999999999) must be between 2|-R 99999999999
+option --resolution: '99999999999999999999999' is too large|-R 99999999999999999999999
+option --resolution: '12abc' is not a whole number|--resolution 12abc
+itermax (-M 50) must be greater than itermin (-m 50)|-m 50 -M 50
+option --itermax: '4294967296' is too large|-M 4294967296
+threshold (-t 0) must be positive|-t 0
+threshold (-t -1) must be positive|-t -1
+unknown fractal 'burningship' (choose mandelbrot or julia)|-f burningship
+unknown option '--colour' (see --help)|--colour red
+unknown option '-z' (see --help)|-z 1
+option --resolution needs a value (N)|-o out.h5 -R
+option --help takes no value|--help=yes
+option --fast: 'maybe' is not yes or no|--fast=maybe
+the region's aspect ratio gives more than 2147483647 rows|-R 2000000000 -x 0 -X 1e-3 -y -1 -Y 1
+height (1) must be between 2|--height 1
+no output: --no-hdf5 needs --png FILE|--no-hdf5
+bad-line.job:3: expected 'key = value', got 'itermax 200'|bad-line.job
+bad-key.job:2: unknown key 'colour'|bad-key.job
+twice.job:3: 'itermax' is set twice (first on line 1)|twice.job
+binary.job:1: binary data|binary.job
+itermax (-M 5) must be greater than itermin (-m 10)|inconsistent.job
+xleft (-x 0.2) must be less than xright (-X 0.1)|--job override.job
+cannot open job file 'missing.job'|missing.job
+only one job file may be given|bad-key.job twice.job
+directory 'no/such/dir' does not exist|-o no/such/dir/out.h5
+HDF5 output 'exists.h5' exists: use --force to overwrite it|-o exists.h5
+HDF5 output '.' is a directory|-o .
+option --output: the file name is empty|-o ''
+the HDF5 and PNG outputs are the same file|-o same.out --png same.out
+cannot create HDF5 file '$unwritable'|-o $unwritable
+CASES
+)
+count=$(printf '%s\n' "$cases" | wc -l)
+plan $((count * 3))
+
+printf '%s\n' "$cases" | while IFS='|' read -r expected args; do
+    rm -f out.h5 out.png out.png.part julia.h5 mandelbrot.h5 stderr.txt
+    # Defaults write out.h5 and out.png unless the case names its own outputs.
+    case "$args" in *"-o "* | *--no-hdf5*) outputs="" ;; *) outputs="-o out.h5 --png out.png" ;; esac
+    eval "set -- $args $outputs"
+    echo "# $MPIEXEC -n 2 $MPIFRACTAL $*"
+    timeout 60 $MPIEXEC -n 2 "$MPIFRACTAL" "$@" </dev/null >/dev/null 2>stderr.txt
+    status=$?
+    if [ "$status" = 2 ]; then pass "exit 2: $args"; else fail "exit 2 (got $status): $args"; fi
+    if [ "$(grep -c 'mpifractal: error:' stderr.txt)" = 1 ] && grep -qF -- "$expected" stderr.txt; then
+        pass "one message naming the problem: $expected"
+    else
+        sed 's/^/#   /' stderr.txt
+        fail "one message naming the problem: $expected"
+    fi
+    if [ ! -e out.h5 ] && [ ! -e out.png ] && [ ! -e out.png.part ] && [ ! -e julia.h5 ] && [ ! -s exists.h5 ]; then
+        pass "no output file left: $args"
+    else
+        fail "no output file left: $args"
+    fi
+done | tee results.tap
+! grep -q '^not ok' results.tap

@@ -1,0 +1,72 @@
+# tests/lib.sh - shared shell for the TAP tests: plan, checks, prerequisites, running mpifractal.
+# Sourced by tests/*.t. Each check prints its exact command as a TAP comment so
+# that a failure can be rerun by hand.
+
+: "${MPIFRACTAL:?run the tests through make check}"
+: "${MPIEXEC:=mpiexec}"
+: "${PYTHON3:=/usr/bin/python3}"
+TEST_TIMEOUT=${TEST_TIMEOUT:-300}
+
+test_number=0
+test_failures=0
+work=$(mktemp -d "${TMPDIR:-/tmp}/mpifractal-test.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 99
+
+plan() { echo "1..$1"; }
+
+pass() { test_number=$((test_number + 1)); echo "ok $test_number - $1"; }
+
+fail() {
+    test_number=$((test_number + 1))
+    test_failures=$((test_failures + 1))
+    echo "not ok $test_number - $1"
+}
+
+# check 'what' command...: one test that passes when the command succeeds.
+check() {
+    what=$1
+    shift
+    echo "# $*"
+    if "$@" >"$work/check.out" 2>&1; then
+        pass "$what"
+    else
+        sed 's/^/#   /' "$work/check.out" | head -40
+        fail "$what"
+    fi
+}
+
+done_testing() { exit $((test_failures > 0)); }
+
+# skip_all 'why': skips the whole file, or fails it when MPIFRACTAL_TEST_STRICT=1
+# (as in CI, where every prerequisite is installed and a skip would hide a gap).
+skip_all() {
+    if [ "${MPIFRACTAL_TEST_STRICT:-0}" = 1 ]; then
+        echo "1..1"
+        echo "not ok 1 - prerequisite missing: $1"
+        exit 1
+    fi
+    echo "1..0 # SKIP $1"
+    exit 0
+}
+
+need_python() {
+    "$PYTHON3" -c "import $1" 2>/dev/null || skip_all "$PYTHON3 cannot import $1"
+}
+
+# run NP ARGS...: mpifractal on NP ranks (NP = 0: a plain run without the launcher).
+run() {
+    np=$1
+    shift
+    if [ "$np" = 0 ]; then
+        echo "# $MPIFRACTAL $*"
+        timeout "$TEST_TIMEOUT" "$MPIFRACTAL" "$@" </dev/null
+    else
+        echo "# $MPIEXEC -n $np $MPIFRACTAL $*"
+        # shellcheck disable=SC2086 # MPIEXEC may hold options
+        timeout "$TEST_TIMEOUT" $MPIEXEC -n "$np" "$MPIFRACTAL" "$@" </dev/null
+    fi
+}
+
+# same_counts A.h5 B.h5: the two counts datasets hold the same values.
+same_counts() { h5diff -q "$1" "$2" /counts /counts; }

@@ -1,0 +1,87 @@
+/* test_options.c - unit tests of option parsing, job files and the sampling grid. */
+#include <stdio.h>
+#include <string.h>
+
+#include "grid.h"
+#include "options.h"
+#include "tap.h"
+
+static enum options_action parse(struct render_params *p, char *err, const char *const *args)
+{
+    char *argv[64];
+    int argc = 0;
+    argv[argc++] = "mpifractal";
+    for (; *args; args++)
+        argv[argc++] = (char *)*args;
+    argv[argc] = NULL;
+    return options_parse(argc, argv, p, err, 1024);
+}
+
+int main(void)
+{
+    struct render_params p;
+    char err[1024];
+    plan(24);
+
+    const char *defaults[] = {NULL};
+    ok(parse(&p, err, defaults) == OPTIONS_RENDER, "no arguments: the seed Julia");
+    ok(p.fractal == FRACTAL_JULIA && p.width == 4000 && p.height == 4000 && p.itermin == 20 &&
+           p.itermax == 100 && p.threshold == 2.0 && p.c_re == -0.835 && p.c_im == -0.2321,
+       "defaults are the seed Julia workload");
+    ok(p.xleft == -0.1 && p.xright == 0.1 && p.ybot == -0.1 && p.ytop == 0.1, "default Julia view");
+    ok(strcmp(p.hdf5_path, "julia.h5") == 0 && p.png_path[0] == '\0', "default outputs: julia.h5, no PNG");
+
+    const char *seed[] = {"-x=-0.2", "-X=0.3", "-y=-0.1", "-Y=0.15", "-m=5", "-M=60", "-R=501",
+                          "-r=0.285", "-i=0.01", "-t=3", "--fast", NULL};
+    ok(parse(&p, err, seed) == OPTIONS_RENDER, "seed juliaset flags with '=' parse");
+    ok(p.xleft == -0.2 && p.xright == 0.3 && p.ybot == -0.1 && p.ytop == 0.15 && p.itermin == 5 &&
+           p.itermax == 60 && p.width == 501 && p.c_re == 0.285 && p.c_im == 0.01 && p.threshold == 3 &&
+           p.png_fast == 1,
+       "seed flags reach their fields");
+    ok(p.height == 251, "height from the aspect ratio: 0.25 / (0.5 / 500) + 1 = 251 (got %llu)",
+       (unsigned long long)p.height);
+
+    const char *attached[] = {"-R300", "-m0", "--itermax=7", "-M", "9", "--xleft", "-0.05", NULL};
+    ok(parse(&p, err, attached) == OPTIONS_RENDER && p.width == 300 && p.itermax == 9 && p.xleft == -0.05,
+       "-R300, --itermax=7, later options win, negative values after a space");
+
+    const char *mandel[] = {"-f", "mandelbrot", "-R", "8000", NULL};
+    ok(parse(&p, err, mandel) == OPTIONS_RENDER, "mandelbrot");
+    ok(p.xleft == -2.5 && p.xright == 1.0 && p.ybot == -1.25 && p.ytop == 1.25, "default Mandelbrot view");
+    ok(p.height == 5715, "8000 samples over the full view give 5715 rows (got %llu)", (unsigned long long)p.height);
+    ok(strcmp(p.hdf5_path, "mandelbrot.h5") == 0, "default output named for the fractal");
+
+    const char *partial[] = {"-f", "mandelbrot", "-x", "-1", NULL};
+    ok(parse(&p, err, partial) == OPTIONS_RENDER && p.xleft == -1 && p.xright == 1.0,
+       "edges not given keep the fractal's view");
+
+    FILE *job = fopen("test_options.job", "w");
+    fprintf(job, "# a job\n  fractal = mandelbrot  # trailing comment\n\nitermax=250\nband_rows = 3\npng = a.png\nfast = yes\n");
+    fclose(job);
+    const char *with_job[] = {"test_options.job", "-M", "300", NULL};
+    ok(parse(&p, err, with_job) == OPTIONS_RENDER, "job file as a positional argument");
+    ok(p.fractal == FRACTAL_MANDELBROT && p.band_rows == 3 && strcmp(p.png_path, "a.png") == 0 &&
+           p.png_fast == 1,
+       "job file keys (band_rows spelled with '_', comments, blank lines, yes)");
+    ok(p.itermax == 300, "the command line overrides the job file");
+    const char *job_option[] = {"--job", "test_options.job", NULL};
+    ok(parse(&p, err, job_option) == OPTIONS_RENDER && p.itermax == 250, "--job FILE");
+    remove("test_options.job");
+
+    const char *bad[] = {"-M", "10", "-m", "10", NULL};
+    ok(parse(&p, err, bad) == OPTIONS_ERROR && strstr(err, "itermax (-M 10) must be greater than itermin"),
+       "itermax <= itermin is refused: %s", err);
+    const char *help[] = {"-R", "5", "--help", NULL};
+    ok(parse(&p, err, help) == OPTIONS_HELP, "--help wins over other options");
+    const char *version[] = {"-V", NULL};
+    ok(parse(&p, err, version) == OPTIONS_VERSION, "-V is --version");
+
+    double x[5];
+    grid_linspace(-1.0, 1.0, 5, x);
+    ok(x[0] == -1.0 && x[1] == -0.5 && x[2] == 0.0 && x[3] == 0.5 && x[4] == 1.0, "linspace(-1, 1, 5)");
+    grid_linspace(0.1, -0.1, 3, x);
+    ok(x[0] == 0.1 && x[2] == -0.1, "linspace ends exactly on both edges, also downwards");
+    ok(grid_linspace_at(-0.1, 0.1, 4000, 1234) == 1234 * (0.2 / 3999) + -0.1, "linspace_at is i * step + start");
+    ok(grid_height_from_aspect(-1, 1, 0, 1, 3) == 2, "a 2 x 1 region at 3 samples wide has 2 rows");
+    return done_testing();
+}
