@@ -182,7 +182,12 @@ static int hdf5_open(struct writer *w)
     hid_t space = H5Screate_simple(2, dims, NULL);
     hid_t create = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_chunk(create, 2, chunk);
-    s->counts = H5Dcreate2(s->file, "counts", H5T_STD_U32LE, space, H5P_DEFAULT, create, H5P_DEFAULT);
+    /* Room for a few chunks, so that bands smaller than a chunk fill it in
+     * memory instead of reading it back from disk. */
+    hid_t access = H5Pcreate(H5P_DATASET_ACCESS);
+    H5Pset_chunk_cache(access, 1031, 8 * (size_t)CHUNK_BYTES, 1.0);
+    s->counts = H5Dcreate2(s->file, "counts", H5T_STD_U32LE, space, H5P_DEFAULT, create, access);
+    H5Pclose(access);
     H5Pclose(create);
     H5Sclose(space);
     if (s->counts < 0)
