@@ -5,7 +5,9 @@
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
+    int provided;
+    /* Only the main thread of a rank calls MPI; OpenMP threads only compute. */
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     int status = mpifractal_run(argc, argv, MPI_COMM_WORLD);
     MPI_Finalize();
     return status;

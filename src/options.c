@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "grid.h"
+#include "kernel.h"
 
 /* Largest width or height: the PNG format's limit, and far beyond any sane render. */
 #define DIMENSION_MAX 2147483647ULL
@@ -28,6 +29,7 @@ enum opt_type {
     OPT_PATH,    /* file name */
     OPT_NO_PATH, /* flag that clears a file name (turns an output off) */
     OPT_BOOL,    /* flag: stores 1 (or 0 when inverted); yes/no in job files */
+    OPT_KERNEL,  /* auto | scalar | avx2 | avx512 */
     OPT_JOB,     /* --job FILE: read before the command line is applied */
     OPT_HELP,
     OPT_VERSION
@@ -83,6 +85,10 @@ static const struct option_def option_table[] = {
      "overwrite output files that exist", NULL},
     {0, "band-rows", "N", OPT_UINT32, FIELD(band_rows), 0,
      "rows per work unit handed to a rank [automatic]", "Running"},
+    {0, "threads", "N", OPT_UINT32, FIELD(threads), 0,
+     "threads per rank [OMP_NUM_THREADS, else the CPUs the launcher gave the rank]", NULL},
+    {0, "kernel", "NAME", OPT_KERNEL, FIELD(kernel), 0,
+     "auto, scalar, avx2 or avx512: the escape-time code path [auto]", NULL},
     {0, "progress", NULL, OPT_BOOL, FIELD(progress), 0,
      "report progress on stderr [when stderr is a terminal]", NULL},
     {0, "no-progress", NULL, OPT_BOOL, FIELD(progress), 1,
@@ -223,6 +229,15 @@ static int apply_value(const struct option_def *opt, const char *value, struct r
             return -1;
         }
         return 0;
+    case OPT_KERNEL: {
+        enum kernel_path path;
+        if (kernel_path_parse(value, &path) != 0) {
+            set_error(err, errlen, from, opt, "unknown kernel '%s' (choose auto, scalar, avx2 or avx512)", value);
+            return -1;
+        }
+        *(int *)field = (int)path;
+        return 0;
+    }
     case OPT_DOUBLE:
         rc = parse_double(value, (double *)field);
         if (rc == -1)
@@ -530,6 +545,11 @@ static int finish_params(struct render_params *params, const struct given *given
     } else if (params->height < 2 || params->height > DIMENSION_MAX) {
         snprintf(err, errlen, "height (%llu) must be between 2 and %llu (samples include both edges)",
                  (unsigned long long)params->height, DIMENSION_MAX);
+        return -1;
+    }
+    if (!kernel_path_supported((enum kernel_path)params->kernel)) {
+        snprintf(err, errlen, "this CPU cannot run the %s kernel: use --kernel auto",
+                 kernel_path_name((enum kernel_path)params->kernel));
         return -1;
     }
     if (params->hdf5_path[0] == '\0' && params->png_path[0] == '\0') {

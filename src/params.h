@@ -22,6 +22,8 @@ struct render_params {
     uint64_t width;                   /* samples along the real axis (--resolution) */
     uint64_t height;                  /* samples along the imaginary axis; 0 = from the aspect ratio */
     uint32_t band_rows;               /* rows per work unit; 0 = automatic */
+    int kernel;                       /* enum kernel_path: 0 = the best the CPU supports */
+    uint32_t threads;                 /* threads per rank; 0 = the CPUs the launcher gave the rank */
     char hdf5_path[PARAMS_PATH_MAX];  /* "" = no HDF5 output */
     char png_path[PARAMS_PATH_MAX];   /* "" = no PNG output */
     int png_fast;                     /* lowest zlib level for the PNG */

@@ -1,10 +1,15 @@
 /* render.c - the whole program: parse and check on rank 0, render on all ranks, write on rank 0. */
+#define _GNU_SOURCE /* sched_getaffinity: the CPUs the launcher gave this rank */
 #include "render.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "config.h"
 #include "grid.h"
@@ -18,6 +23,8 @@
 #define MAX_WRITERS 2
 /* With more ranks than this, the summary gives the spread of the work, not every share. */
 #define SUMMARY_RANKS_LISTED 8
+/* Threads share a band in tiles of this many samples of one row. */
+#define TILE_SAMPLES 1024
 
 struct render {
     const struct render_params *params;
@@ -27,15 +34,92 @@ struct render {
     int writer_count;
     struct writer *failed_writer;
     struct progress progress;
+    int threads;
+    char kernel_summary[256]; /* rank 0: which kernel paths the ranks ran */
 };
 
+/* Computes rows [row0, row0 + nrows): tiles of one row are shared among the
+ * rank's threads. Samples are independent, so the counts do not depend on how
+ * the rows are cut. */
 static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, uint32_t *counts)
 {
     struct render *r = ctx;
     const struct render_params *p = r->params;
-    for (uint32_t k = 0; k < nrows; k++) {
-        double y = grid_linspace_at(p->ytop, p->ybot, p->height, row0 + k);
-        kernel_row(&r->spec, r->x, y, p->width, counts + (size_t)k * p->width);
+    const int64_t tiles_per_row = (int64_t)((p->width + TILE_SAMPLES - 1) / TILE_SAMPLES);
+    const int64_t tiles = tiles_per_row * nrows;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(r->threads) if (r->threads > 1 && tiles > 1)
+    for (int64_t t = 0; t < tiles; t++) {
+        uint64_t row = (uint64_t)(t / tiles_per_row);
+        uint64_t col0 = (uint64_t)(t % tiles_per_row) * TILE_SAMPLES;
+        uint64_t n = p->width - col0 < TILE_SAMPLES ? p->width - col0 : TILE_SAMPLES;
+        double y = grid_linspace_at(p->ytop, p->ybot, p->height, row0 + row);
+        kernel_row(&r->spec, r->x + col0, y, n, counts + row * p->width + col0);
+    }
+    return 0;
+}
+
+/* Threads for this rank: --threads, else OMP_NUM_THREADS, else the CPUs in the
+ * affinity mask the launcher gave the process, but no more than this node's
+ * share (online CPUs / ranks on the node), so that ranks a launcher left
+ * unbound do not oversubscribe the cores. Collective over comm. 1 without OpenMP. */
+static int choose_threads(uint32_t requested, MPI_Comm comm)
+{
+    MPI_Comm node;
+    int ranks_on_node;
+    MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    MPI_Comm_size(node, &ranks_on_node);
+    MPI_Comm_free(&node);
+#ifdef _OPENMP
+    if (requested > 0)
+        return (int)requested;
+    const char *env = getenv("OMP_NUM_THREADS");
+    if (env && atoi(env) > 0)
+        return atoi(env);
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    int share = online > ranks_on_node ? (int)(online / ranks_on_node) : 1;
+    cpu_set_t cpus;
+    if (sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) > 0)
+        return CPU_COUNT(&cpus) < share ? CPU_COUNT(&cpus) : share;
+    return share;
+#else
+    (void)requested;
+    return 1;
+#endif
+}
+
+/* Every rank picks its kernel path from its own CPU (a forced one must be
+ * supported everywhere); rank 0 learns which paths ran. Returns 0, or
+ * EXIT_BAD_INPUT on every rank after rank 0 printed which rank cannot run it. */
+static int choose_kernel(struct render *r, MPI_Comm comm, int rank, int ranks)
+{
+    enum kernel_path wanted = (enum kernel_path)r->params->kernel;
+    int unsupported = kernel_path_supported(wanted) ? 0 : rank + 1, first_unsupported;
+    MPI_Allreduce(&unsupported, &first_unsupported, 1, MPI_INT, MPI_MAX, comm);
+    if (first_unsupported) {
+        if (rank == 0)
+            fprintf(stderr, PROGRAM ": error: the CPU of rank %d cannot run the %s kernel: use --kernel auto\n",
+                    first_unsupported - 1, kernel_path_name(wanted));
+        return EXIT_BAD_INPUT;
+    }
+    r->spec.path = kernel_path_resolve(wanted);
+    int mine = (int)r->spec.path, *paths = rank == 0 ? calloc((size_t)ranks, sizeof(int)) : NULL;
+    if (rank == 0 && !paths)
+        MPI_Abort(comm, EXIT_FAILED);
+    MPI_Gather(&mine, 1, MPI_INT, paths, 1, MPI_INT, 0, comm);
+    if (rank == 0) {
+        int used[KERNEL_AVX512 + 1] = {0}, kinds = 0;
+        for (int k = 0; k < ranks; k++)
+            kinds += used[paths[k]]++ == 0;
+        size_t len = 0;
+        for (int p = KERNEL_SCALAR; p <= KERNEL_AVX512; p++)
+            if (used[p] && kinds == 1)
+                snprintf(r->kernel_summary, sizeof r->kernel_summary, "%s",
+                         kernel_path_name((enum kernel_path)p));
+            else if (used[p] && len < sizeof r->kernel_summary)
+                len += (size_t)snprintf(r->kernel_summary + len, sizeof r->kernel_summary - len,
+                                        "%s%s on %d ranks", len ? ", " : "",
+                                        kernel_path_name((enum kernel_path)p), used[p]);
+        free(paths);
     }
     return 0;
 }
@@ -111,12 +195,14 @@ static void print_summary(const struct render *r, const struct schedule_report *
     double samples = (double)p->width * (double)p->height;
     fprintf(stderr,
             PROGRAM ": %s %llu x %llu, %.3g samples, %.4g iterations in %.3f s "
-                    "(%.1f Msample/s, %.1f Miter/s) on %d rank%s; iterations per rank:",
+                    "(%.1f Msample/s, %.1f Miter/s) on %d rank%s x %d thread%s, kernel %s; "
+                    "iterations per rank:",
             fractal_name(p->fractal), (unsigned long long)p->width, (unsigned long long)p->height,
             samples, (double)sr->total_iterations, report->wall_seconds,
             samples / report->wall_seconds / 1e6,
             (double)sr->total_iterations / report->wall_seconds / 1e6, report->ranks,
-            report->ranks == 1 ? "" : "s");
+            report->ranks == 1 ? "" : "s", report->threads, report->threads == 1 ? "" : "s",
+            report->kernel);
     double total = sr->total_iterations ? (double)sr->total_iterations : 1.0;
     if (report->ranks <= SUMMARY_RANKS_LISTED) {
         for (int k = 0; k < report->ranks; k++)
@@ -191,6 +277,9 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     memset(&r, 0, sizeof r);
     r.params = &params;
     kernel_spec_init(&r.spec, &params);
+    r.threads = choose_threads(params.threads, comm);
+    if (choose_kernel(&r, comm, rank, ranks) != 0)
+        return EXIT_BAD_INPUT;
     r.x = malloc(params.width * sizeof(double));
     int status = EXIT_RENDERED;
     if (!r.x) {
@@ -226,7 +315,8 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
 
     if (rank == 0) {
         progress_end(&r.progress);
-        struct render_report report = {.ranks = ranks, .total_iterations = sr.total_iterations};
+        struct render_report report = {.ranks = ranks, .threads = r.threads, .kernel = r.kernel_summary,
+                                       .total_iterations = sr.total_iterations};
         if (status != EXIT_RENDERED) {
             fprintf(stderr, PROGRAM ": error: %s\n",
                     r.failed_writer ? r.failed_writer->error : "a rank could not compute its rows");

@@ -12,6 +12,9 @@ enum { TAG_ASSIGN = 101, TAG_RESULT = 102 };
 #define NO_BAND UINT64_MAX
 #define TARGET_BAND_PIXELS 65536
 #define WINDOW_BYTES_MAX (256u << 20)
+/* Rank 0 computes its own band in steps of about this many samples, answering
+ * the workers between steps. */
+#define COORDINATOR_STEP_SAMPLES 32768
 
 void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height,
                     uint32_t requested_rows, int ranks)
@@ -233,6 +236,7 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
 
     uint64_t own_band = NO_BAND;
     uint32_t own_row = 0;
+    uint32_t step_rows = plan->width >= COORDINATOR_STEP_SAMPLES ? 1 : (uint32_t)(COORDINATOR_STEP_SAMPLES / plan->width);
     unsigned idle_polls = 0;
     top_up_workers(&co);
     while (co.failed ? co.outstanding > 0 : co.next_write < plan->band_count) {
@@ -245,15 +249,18 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
             own_band = take_band(&co, 0);
             own_row = 0;
         }
-        if (own_band != NO_BAND) { /* one row at a time, answering workers in between */
+        if (own_band != NO_BAND) { /* a step at a time, answering workers in between */
             struct slot *slot = &co.slots[own_band % co.window];
-            uint32_t *row = slot->counts + (size_t)own_row * plan->width;
-            if (compute(ctx, own_band * plan->band_rows + own_row, 1, row) != 0) {
+            uint32_t *rows = slot->counts + (size_t)own_row * plan->width;
+            uint32_t left = band_nrows(plan, own_band) - own_row;
+            uint32_t step = left < step_rows ? left : step_rows;
+            if (compute(ctx, own_band * plan->band_rows + own_row, step, rows) != 0) {
                 co.failed = 1;
                 continue;
             }
-            account(&co, 0, row, plan->width);
-            if (++own_row == band_nrows(plan, own_band)) {
+            account(&co, 0, rows, (uint64_t)step * plan->width);
+            own_row += step;
+            if (own_row == band_nrows(plan, own_band)) {
                 slot->arrived = 1;
                 own_band = NO_BAND;
             }

@@ -12,6 +12,8 @@
 /* Facts known only once the render is over, recorded by writers that keep metadata. */
 struct render_report {
     int ranks;
+    int threads;        /* per rank, on rank 0 */
+    const char *kernel; /* the kernel path every rank ran, or a list when they differ */
     double wall_seconds;
     uint64_t total_iterations;
 };

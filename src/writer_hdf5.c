@@ -240,6 +240,8 @@ static int hdf5_finish(struct writer *w, const struct render_report *report)
 {
     struct hdf5_state *s = w->state;
     int rc = put_u32(s->file, "ranks", (uint32_t)report->ranks);
+    rc |= put_u32(s->file, "threads_per_rank", (uint32_t)report->threads);
+    rc |= put_string(s->file, "kernel", report->kernel);
     rc |= put_double(s->file, "wall_seconds", report->wall_seconds);
     rc |= put_u64(s->file, "total_iterations", report->total_iterations);
     if (rc != 0 || H5Fflush(s->file, H5F_SCOPE_GLOBAL) < 0)

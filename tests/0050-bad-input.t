@@ -46,6 +46,8 @@ bad-key.job:2: unknown key 'colour'|bad-key.job
 twice.job:3: 'itermax' is set twice (first on line 1)|twice.job
 binary.job:1: binary data|binary.job
 itermax (-M 5) must be greater than itermin (-m 10)|inconsistent.job
+unknown kernel 'sse9' (choose auto, scalar, avx2 or avx512)|--kernel sse9
+option --threads: 'many' is not a whole number|--threads many
 xleft (-x 0.2) must be less than xright (-X 0.1)|--job override.job
 cannot open job file 'missing.job'|missing.job
 only one job file may be given|bad-key.job twice.job

@@ -18,7 +18,7 @@ check "the job file's output name is used" test -s fromjob.h5
 check "the command line overrides the job file" run 2 --job small.job -M 80 -o override.h5 --quiet
 check "the override took effect" sh -c "h5dump -a /itermax override.h5 | grep -q '(0): 80'"
 check "the summary line names samples, iterations, seconds and each rank's share" \
-    sh -c "$MPIEXEC -n 2 $MPIFRACTAL -R 64 -o summary.h5 2> summary.txt && grep -E 'julia 64 x 64, .* iterations in .* s .* on 2 ranks; iterations per rank: 0: .*% 1: .*%' summary.txt"
+    sh -c "$MPIEXEC -n 2 $MPIFRACTAL -R 64 -o summary.h5 2> summary.txt && grep -E 'julia 64 x 64, .* iterations in .* s .* on 2 ranks x [0-9]+ threads?, kernel [a-z0-9]+; iterations per rank: 0: .*% 1: .*%' summary.txt"
 check "--progress reports percent and ETA on stderr" \
     sh -c "$MPIFRACTAL -R 64 -o progress.h5 --progress 2> progress.txt && grep -q '100.0%.*ETA' progress.txt"
 done_testing
