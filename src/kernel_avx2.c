@@ -16,7 +16,7 @@ enum {
  * M once per vector. The state lives in plain local variables named by vector
  * (re0, re1, ...) so that it stays in registers as far as 16 allow. */
 #ifndef KERNEL_AVX2_NV
-#define KERNEL_AVX2_NV 4
+#define KERNEL_AVX2_NV 3
 #endif
 #if KERNEL_AVX2_NV == 3
 #define FOR_V(M) M(0) M(1) M(2)
@@ -95,7 +95,7 @@ enum {
 #define STEP(v)                                                                           \
     {                                                                                     \
         __m256d reim2_ = _mm256_mul_pd(_mm256_mul_pd(re##v, im##v), two);                 \
-        re##v = _mm256_add_pd(_mm256_sub_pd(re2##v, im2##v), cr##v);                      \
+        re##v = _mm256_add_pd(_mm256_sub_pd(re2##v, im2##v), julia ? vcr : cr##v);        \
         im##v = _mm256_add_pd(reim2_, vci);                                               \
         re2##v = _mm256_mul_pd(re##v, re##v);                                             \
         im2##v = _mm256_mul_pd(im##v, im##v);                                             \
@@ -119,10 +119,11 @@ enum {
         if (!exact)                                                                       \
             cand##v = _mm256_cmp_pd(_mm256_add_pd(re2##v, im2##v), vloose, _CMP_NLT_UQ);  \
         cand##v = _mm256_and_pd(cand##v, act##v);                                         \
-        __m256i cm_ = _mm256_castpd_si256(cand##v);                                       \
-        _mm256_maskstore_pd(bre##v, cm_, sre##v);                                         \
-        _mm256_maskstore_pd(bim##v, cm_, sim##v);                                         \
-        _mm256_maskstore_pd(bk##v, cm_, _mm256_set1_pd(k0_));                             \
+        /* blend, not vmaskmovpd, which is slow on AMD */                                 \
+        _mm256_storeu_pd(bre##v, _mm256_blendv_pd(_mm256_loadu_pd(bre##v), sre##v, cand##v)); \
+        _mm256_storeu_pd(bim##v, _mm256_blendv_pd(_mm256_loadu_pd(bim##v), sim##v, cand##v)); \
+        _mm256_storeu_pd(bk##v, _mm256_blendv_pd(_mm256_loadu_pd(bk##v), _mm256_set1_pd(k0_), \
+                                                 cand##v));                               \
         act##v = _mm256_andnot_pd(cand##v, act##v);                                       \
         pend##v |= BITS(cand##v);                                                         \
         if (k##v >= itermax) {                                                            \
@@ -175,7 +176,7 @@ INLINE TARGET __m256d in_main_bulbs(__m256d xv, __m256d vy)
 /* Replays the last block of the lanes in pend (z before it in bre, bim, steps
  * done before it in bk, c = (cr, ci)) with a test after each step, and stores
  * their exact counts at out[lane]. */
-static TARGET void replay(const struct kernel_spec *spec, uint32_t *out, unsigned pend,
+INLINE TARGET void replay(const struct kernel_spec *spec, uint32_t *out, unsigned pend,
                           const double *bre, const double *bim, const double *bk,
                           __m256d cr, __m256d ci, int periodic)
 {
