@@ -76,7 +76,7 @@ static const struct option_def option_table[] = {
     {'o', "output", "FILE", OPT_PATH, FIELD(hdf5_path), 0,
      "HDF5 file of escape counts [FRACTAL.h5]", "Output"},
     {0, "no-hdf5", NULL, OPT_NO_PATH, FIELD(hdf5_path), 0,
-     "write no HDF5 file", NULL},
+     "write no HDF5 file (with no --png: a timing run, nothing written)", NULL},
     {'p', "png", "FILE", OPT_PATH, FIELD(png_path), 0,
      "also write an 8-bit grayscale PNG [none]", NULL},
     {0, "fast", NULL, OPT_BOOL, FIELD(png_fast), 0,
@@ -89,6 +89,8 @@ static const struct option_def option_table[] = {
      "threads per rank [OMP_NUM_THREADS, else the CPUs the launcher gave the rank]", NULL},
     {0, "kernel", "NAME", OPT_KERNEL, FIELD(kernel), 0,
      "auto, scalar, avx2 or avx512: the escape-time code path [auto]", NULL},
+    {0, "no-shortcuts", NULL, OPT_BOOL, FIELD(no_shortcuts), 0,
+     "iterate every sample to its end: no cardioid/bulb or cycle tests (same counts, slower)", NULL},
     {0, "progress", NULL, OPT_BOOL, FIELD(progress), 0,
      "report progress on stderr [when stderr is a terminal]", NULL},
     {0, "no-progress", NULL, OPT_BOOL, FIELD(progress), 1,
@@ -550,10 +552,6 @@ static int finish_params(struct render_params *params, const struct given *given
     if (!kernel_path_supported((enum kernel_path)params->kernel)) {
         snprintf(err, errlen, "this CPU cannot run the %s kernel: use --kernel auto",
                  kernel_path_name((enum kernel_path)params->kernel));
-        return -1;
-    }
-    if (params->hdf5_path[0] == '\0' && params->png_path[0] == '\0') {
-        snprintf(err, errlen, "no output: --no-hdf5 needs --png FILE");
         return -1;
     }
     if (params->hdf5_path[0] && strcmp(params->hdf5_path, params->png_path) == 0) {

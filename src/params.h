@@ -24,6 +24,7 @@ struct render_params {
     uint32_t band_rows;               /* rows per work unit; 0 = automatic */
     int kernel;                       /* enum kernel_path: 0 = the best the CPU supports */
     uint32_t threads;                 /* threads per rank; 0 = the CPUs the launcher gave the rank */
+    int no_shortcuts;                 /* iterate every sample to the end (benchmarks) */
     char hdf5_path[PARAMS_PATH_MAX];  /* "" = no HDF5 output */
     char png_path[PARAMS_PATH_MAX];   /* "" = no PNG output */
     int png_fast;                     /* lowest zlib level for the PNG */

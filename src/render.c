@@ -277,6 +277,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     memset(&r, 0, sizeof r);
     r.params = &params;
     kernel_spec_init(&r.spec, &params);
+    r.spec.interior_check = r.spec.periodicity_check = !params.no_shortcuts;
     r.threads = choose_threads(params.threads, comm);
     if (choose_kernel(&r, comm, rank, ranks) != 0)
         return EXIT_BAD_INPUT;

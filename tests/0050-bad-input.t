@@ -40,7 +40,6 @@ option --help takes no value|--help=yes
 option --fast: 'maybe' is not yes or no|--fast=maybe
 the region's aspect ratio gives more than 2147483647 rows|-R 2000000000 -x 0 -X 1e-3 -y -1 -Y 1
 height (1) must be between 2|--height 1
-no output: --no-hdf5 needs --png FILE|--no-hdf5
 bad-line.job:3: expected 'key = value', got 'itermax 200'|bad-line.job
 bad-key.job:2: unknown key 'colour'|bad-key.job
 twice.job:3: 'itermax' is set twice (first on line 1)|twice.job

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Every kernel path the CPU supports and every thread count give the same counts.
 . "$TESTS_SRCDIR/lib.sh"
-plan 20
+plan 22
 
 julia="-R 301 --height 257 -M 100 --quiet"
 mandel="-f mandelbrot -R 301 -M 1000 --quiet"
@@ -22,6 +22,8 @@ for threads in 2 3 4; do
     check "julia, 1 rank x $threads threads" run 1 $julia --threads "$threads" -o "j-t$threads.h5"
     check "julia: $threads threads equal 1 thread" same_counts j-ref.h5 "j-t$threads.h5"
 done
+check "mandelbrot with --no-shortcuts (no cardioid or cycle tests)" run 2 $mandel --no-shortcuts -o m-long.h5
+check "--no-shortcuts changes no count" same_counts m-ref.h5 m-long.h5
 check "the summary names threads and kernel" \
     sh -c "$MPIFRACTAL -R 64 --threads 2 --kernel scalar -o s.h5 2>&1 | grep -q '1 rank x 2 threads, kernel scalar'"
 check "mandelbrot, 2 ranks x 2 threads equal 1 rank x 1 thread" \
