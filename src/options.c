@@ -30,6 +30,7 @@ enum opt_type {
     OPT_NO_PATH, /* flag that clears a file name (turns an output off) */
     OPT_BOOL,    /* flag: stores 1 (or 0 when inverted); yes/no in job files */
     OPT_KERNEL,  /* auto | scalar | avx2 | avx512 */
+    OPT_DTYPE,   /* auto | uint16 | uint32 */
     OPT_JOB,     /* --job FILE: read before the command line is applied */
     OPT_HELP,
     OPT_VERSION
@@ -81,6 +82,12 @@ static const struct option_def option_table[] = {
      "also write an 8-bit grayscale PNG [none]", NULL},
     {0, "fast", NULL, OPT_BOOL, FIELD(png_fast), 0,
      "fastest PNG compression (zlib level 1) instead of level 6", NULL},
+    {0, "png-depth", "BITS", OPT_UINT32, FIELD(png_depth), 0,
+     "8 or 16 bits per grey level; 16 keeps every count up to itermax 65535 apart [8]", NULL},
+    {0, "compress", "LEVEL", OPT_UINT32, FIELD(compress), 0,
+     "HDF5 deflate level 0-9 with byte shuffle, done by the computing ranks; 0 = off [1]", NULL},
+    {0, "dtype", "TYPE", OPT_DTYPE, FIELD(dtype_bits), 0,
+     "HDF5 counts type: auto, uint16 or uint32; auto = uint16 when itermax < 65536 [auto]", NULL},
     {0, "force", NULL, OPT_BOOL, FIELD(force), 0,
      "overwrite output files that exist", NULL},
     {0, "band-rows", "N", OPT_UINT32, FIELD(band_rows), 0,
@@ -114,6 +121,13 @@ static const double default_view[2][4] = {
 const char *fractal_name(enum fractal_kind kind)
 {
     return kind == FRACTAL_MANDELBROT ? "mandelbrot" : "julia";
+}
+
+uint32_t params_count_bits(const struct render_params *params)
+{
+    if (params->dtype_bits)
+        return params->dtype_bits;
+    return params->itermax <= UINT16_MAX ? 16 : 32;
 }
 
 /* Where a value came from, for messages: "option --xleft" or "jobs/a.job:3: key 'xleft'". */
@@ -240,6 +254,18 @@ static int apply_value(const struct option_def *opt, const char *value, struct r
         *(int *)field = (int)path;
         return 0;
     }
+    case OPT_DTYPE:
+        if (strcmp(value, "auto") == 0)
+            *(uint32_t *)field = 0;
+        else if (strcmp(value, "uint16") == 0)
+            *(uint32_t *)field = 16;
+        else if (strcmp(value, "uint32") == 0)
+            *(uint32_t *)field = 32;
+        else {
+            set_error(err, errlen, from, opt, "unknown type '%s' (choose auto, uint16 or uint32)", value);
+            return -1;
+        }
+        return 0;
     case OPT_DOUBLE:
         rc = parse_double(value, (double *)field);
         if (rc == -1)
@@ -324,7 +350,9 @@ static char *trim(char *s)
     return s;
 }
 
-/* Reads a job file of "key = value" lines into params. */
+/* Reads a job file of "key = value" lines into params. A UTF-8 byte-order mark
+ * at the start (as Windows editors write) is skipped and CRLF line ends work; a
+ * file with no setting at all (empty, or only comments) is refused. */
 static int apply_job_file(const char *path, struct render_params *params, struct given *given,
                           char *err, size_t errlen)
 {
@@ -333,12 +361,19 @@ static int apply_job_file(const char *path, struct render_params *params, struct
         snprintf(err, errlen, "cannot open job file '%s': %s", path, strerror(errno));
         return -1;
     }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "job file '%s' is a directory", path);
+        fclose(f);
+        return -1;
+    }
     char *text = malloc(JOB_FILE_MAX + 1);
     size_t size = text ? fread(text, 1, JOB_FILE_MAX + 1, f) : 0;
-    int read_error = ferror(f);
+    int read_errno = errno, read_error = ferror(f);
     fclose(f);
     if (!text || read_error) {
-        snprintf(err, errlen, "cannot read job file '%s'", path);
+        snprintf(err, errlen, "cannot read job file '%s': %s", path,
+                 text ? strerror(read_errno) : "out of memory");
         free(text);
         return -1;
     }
@@ -351,8 +386,10 @@ static int apply_job_file(const char *path, struct render_params *params, struct
     text[size] = '\0';
 
     struct origin from = {path, 0};
-    int rc = 0;
+    int rc = 0, settings = 0;
     char *line = text;
+    if (size >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 byte-order mark */
+        line += 3;
     while (rc == 0 && line < text + size) {
         char *next = memchr(line, '\n', (size_t)(text + size - line));
         size_t len = next ? (size_t)(next - line) : strlen(line);
@@ -402,10 +439,15 @@ static int apply_job_file(const char *path, struct render_params *params, struct
         } else {
             given->by_file[option_index(opt)] = 1;
             given->line[option_index(opt)] = from.line;
+            settings++;
             rc = apply_value(opt, value, params, &from, err, errlen);
         }
     }
     free(text);
+    if (rc == 0 && settings == 0) {
+        snprintf(err, errlen, "job file '%s' has no settings (expected 'key = value' lines)", path);
+        rc = -1;
+    }
     return rc;
 }
 
@@ -495,6 +537,8 @@ static void set_defaults(struct render_params *params)
     params->itermax = 100;
     params->width = 4000;
     params->progress = -1;
+    params->png_depth = 8;
+    params->compress = 1;
 }
 
 /* Checks the parameters together and fills the defaults that depend on others. */
@@ -547,6 +591,18 @@ static int finish_params(struct render_params *params, const struct given *given
     } else if (params->height < 2 || params->height > DIMENSION_MAX) {
         snprintf(err, errlen, "height (%llu) must be between 2 and %llu (samples include both edges)",
                  (unsigned long long)params->height, DIMENSION_MAX);
+        return -1;
+    }
+    if (params->compress > 9) {
+        snprintf(err, errlen, "compress (%u) must be a deflate level from 0 (off) to 9", params->compress);
+        return -1;
+    }
+    if (params->png_depth != 8 && params->png_depth != 16) {
+        snprintf(err, errlen, "png-depth (%u) must be 8 or 16", params->png_depth);
+        return -1;
+    }
+    if (params->dtype_bits == 16 && params->itermax > UINT16_MAX) {
+        snprintf(err, errlen, "--dtype uint16 cannot hold itermax %u: use uint32 or auto", params->itermax);
         return -1;
     }
     if (!kernel_path_supported((enum kernel_path)params->kernel)) {

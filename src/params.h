@@ -28,6 +28,9 @@ struct render_params {
     char hdf5_path[PARAMS_PATH_MAX];  /* "" = no HDF5 output */
     char png_path[PARAMS_PATH_MAX];   /* "" = no PNG output */
     int png_fast;                     /* lowest zlib level for the PNG */
+    uint32_t png_depth;               /* 8 or 16 bits per grey sample */
+    uint32_t compress;                /* HDF5 deflate level, 0 = none */
+    uint32_t dtype_bits;              /* HDF5 counts type: 16, 32, or 0 = the smallest that holds itermax */
     int force;                        /* overwrite existing outputs */
     int progress;                     /* -1 = when stderr is a terminal, 0 = never, 1 = always */
     int quiet;                        /* no progress and no summary */
@@ -35,5 +38,9 @@ struct render_params {
 
 /* The name of a fractal kind as used on the command line and in HDF5 attributes. */
 const char *fractal_name(enum fractal_kind kind);
+
+/* Bits of the HDF5 counts type: dtype_bits if set, else 16 when itermax fits
+ * in a uint16 and 32 otherwise. */
+uint32_t params_count_bits(const struct render_params *params);
 
 #endif

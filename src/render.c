@@ -124,15 +124,40 @@ static int choose_kernel(struct render *r, MPI_Comm comm, int rank, int ranks)
     return 0;
 }
 
-static int write_rows(void *ctx, uint64_t row0, uint32_t nrows, const uint32_t *counts)
+/* A band's payload holds each output's encoding in turn, each after its length. */
+typedef uint64_t part_length;
+
+static size_t encode_band(void *ctx, uint64_t row0, uint32_t nrows, const uint32_t *counts, uint8_t *payload)
 {
     struct render *r = ctx;
+    size_t used = 0;
+    for (int i = 0; i < r->writer_count; i++) {
+        const struct writer_ops *ops = r->writers[i].ops;
+        part_length length = ops->encode(r->params, row0, nrows, counts, payload + used + sizeof length);
+        if (length == 0)
+            return 0;
+        memcpy(payload + used, &length, sizeof length);
+        used += sizeof length + (size_t)length;
+    }
+    return used ? used : 1; /* a timing run with no output still sends one byte */
+}
+
+static int write_band(void *ctx, uint64_t row0, uint32_t nrows, const uint8_t *payload, size_t length)
+{
+    struct render *r = ctx;
+    size_t used = 0;
     for (int i = 0; i < r->writer_count; i++) {
         struct writer *w = &r->writers[i];
-        if (w->ops->write_rows(w, row0, nrows, counts) != 0) {
+        part_length part;
+        memcpy(&part, payload + used, sizeof part);
+        if (used + sizeof part + part > length || w->ops->write_band(w, row0, nrows, payload + used + sizeof part, (size_t)part) != 0) {
+            if (used + sizeof part + part > length)
+                snprintf(w->error, sizeof w->error, "a band of rows from %llu arrived truncated",
+                         (unsigned long long)row0);
             r->failed_writer = w;
             return -1;
         }
+        used += sizeof part + (size_t)part;
     }
     return 0;
 }
@@ -149,21 +174,33 @@ static void discard_writers(struct render *r)
         r->writers[i].ops->discard(&r->writers[i]);
 }
 
+/* Every rank: the outputs of this render, in the order their parts travel. */
+static void choose_writers(struct render *r)
+{
+    r->writer_count = 0;
+    if (r->params->hdf5_path[0])
+        r->writers[r->writer_count++].ops = &writer_hdf5_ops;
+    if (r->params->png_path[0])
+        r->writers[r->writer_count++].ops = &writer_png_ops;
+    for (int i = 0; i < r->writer_count; i++)
+        r->writers[i].params = r->params;
+}
+
+/* The most bytes a band's payload can take. */
+static size_t payload_bound(const struct render *r, uint32_t band_rows)
+{
+    size_t bound = 1;
+    for (int i = 0; i < r->writer_count; i++)
+        bound += sizeof(part_length) + r->writers[i].ops->encoded_bound(r->params, band_rows);
+    return bound;
+}
+
 /* Rank 0: opens every output before any work. Returns 0, or EXIT_BAD_INPUT
  * after printing why (an output that cannot be created is bad input). */
 static int open_writers(struct render *r)
 {
-    const struct writer_ops *wanted[MAX_WRITERS];
-    int n = 0;
-    if (r->params->hdf5_path[0])
-        wanted[n++] = &writer_hdf5_ops;
-    if (r->params->png_path[0])
-        wanted[n++] = &writer_png_ops;
-    for (int i = 0; i < n; i++) {
-        struct writer *w = &r->writers[r->writer_count++];
-        memset(w, 0, sizeof *w);
-        w->ops = wanted[i];
-        w->params = r->params;
+    for (int i = 0; i < r->writer_count; i++) {
+        struct writer *w = &r->writers[i];
         if (w->ops->open(w) != 0) {
             fprintf(stderr, PROGRAM ": error: %s\n", w->error);
             discard_writers(r);
@@ -281,6 +318,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     r.threads = choose_threads(params.threads, comm);
     if (choose_kernel(&r, comm, rank, ranks) != 0)
         return EXIT_BAD_INPUT;
+    choose_writers(&r);
     r.x = malloc(params.width * sizeof(double));
     int status = EXIT_RENDERED;
     if (!r.x) {
@@ -301,7 +339,11 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     }
 
     struct band_plan plan;
-    band_plan_init(&plan, params.width, params.height, params.band_rows, ranks);
+    band_plan_init(&plan, params.width, params.height, params.band_rows, ranks,
+                   params.hdf5_path[0] ? writer_hdf5_chunk_rows(&params) : 1);
+    struct band_callbacks callbacks = {.ctx = &r, .compute = compute_rows, .encode = encode_band,
+                                       .payload_max = payload_bound(&r, plan.band_rows),
+                                       .sink = write_band, .progress = report_progress};
     struct schedule_report sr = {0};
     if (rank == 0) {
         sr.rank_iterations = calloc((size_t)ranks, sizeof(uint64_t));
@@ -311,7 +353,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
         int show = !params.quiet && (params.progress == 1 || (params.progress == -1 && isatty(2)));
         progress_start(&r.progress, stderr, show, isatty(2), params.height, params.width, start);
     }
-    if (schedule_run(comm, &plan, compute_rows, write_rows, report_progress, &r, &sr) != 0)
+    if (schedule_run(comm, &plan, &callbacks, &sr) != 0)
         status = EXIT_FAILED;
 
     if (rank == 0) {

@@ -11,13 +11,14 @@ enum { TAG_ASSIGN = 101, TAG_RESULT = 102 };
 #define WORKER_DEPTH 2
 #define NO_BAND UINT64_MAX
 #define TARGET_BAND_PIXELS 65536
+#define BAND_BYTES_MAX (64u << 20)
 #define WINDOW_BYTES_MAX (256u << 20)
 /* Rank 0 computes its own band in steps of about this many samples, answering
  * the workers between steps. */
 #define COORDINATOR_STEP_SAMPLES 32768
 
 void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height,
-                    uint32_t requested_rows, int ranks)
+                    uint32_t requested_rows, int ranks, uint32_t quantum)
 {
     uint64_t rows = requested_rows;
     if (rows == 0) {
@@ -25,9 +26,13 @@ void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height,
         uint64_t for_balance = height / (16 * (uint64_t)ranks);
         if (rows > for_balance)
             rows = for_balance;
-        if (rows == 0)
-            rows = 1;
     }
+    uint64_t affordable = BAND_BYTES_MAX / (width * sizeof(uint32_t));
+    if (rows > affordable)
+        rows = affordable;
+    if (rows == 0)
+        rows = 1;
+    rows = (rows + quantum - 1) / quantum * quantum;
     if (rows > height)
         rows = height;
     plan->width = width;
@@ -63,18 +68,40 @@ static void idle_pause(unsigned *idle_polls)
 
 /* ---- worker side ------------------------------------------------------- */
 
-static int run_worker(MPI_Comm comm, const struct band_plan *plan, MPI_Datatype row_type,
-                      band_compute_fn compute, void *ctx)
+/* Each result message: the sum of the band's counts, then its payload. */
+typedef uint64_t result_header;
+
+/* Computes, accounts and encodes a band into message (header + payload).
+ * Returns the message length, or 0 on failure. */
+static size_t make_result(const struct band_plan *plan, const struct band_callbacks *cb, uint64_t band,
+                          uint32_t *counts, uint8_t *message)
 {
-    size_t band_values = (size_t)plan->band_rows * plan->width;
-    uint32_t *buffer[WORKER_DEPTH];
+    uint64_t row0 = band * plan->band_rows;
+    uint32_t nrows = band_nrows(plan, band);
+    if (cb->compute(cb->ctx, row0, nrows, counts) != 0)
+        return 0;
+    result_header iterations = sum_counts(counts, (uint64_t)nrows * plan->width);
+    size_t length = cb->encode(cb->ctx, row0, nrows, counts, message + sizeof iterations);
+    if (length == 0)
+        return 0;
+    memcpy(message, &iterations, sizeof iterations);
+    return sizeof iterations + length;
+}
+
+static int run_worker(MPI_Comm comm, const struct band_plan *plan, const struct band_callbacks *cb)
+{
+    size_t message_max = sizeof(result_header) + cb->payload_max;
+    uint32_t *counts = malloc((size_t)plan->band_rows * plan->width * sizeof(uint32_t));
+    uint8_t *message[WORKER_DEPTH];
     MPI_Request sent[WORKER_DEPTH];
     int failed = 0;
+    if (!counts)
+        MPI_Abort(comm, 1); /* a worker without memory cannot take part */
     for (int i = 0; i < WORKER_DEPTH; i++) {
-        buffer[i] = malloc(band_values * sizeof(uint32_t));
+        message[i] = malloc(message_max);
         sent[i] = MPI_REQUEST_NULL;
-        if (!buffer[i])
-            MPI_Abort(comm, 1); /* a worker without memory cannot take part */
+        if (!message[i])
+            MPI_Abort(comm, 1);
     }
     for (unsigned turn = 0;; turn = (turn + 1) % WORKER_DEPTH) {
         uint64_t band;
@@ -91,23 +118,24 @@ static int run_worker(MPI_Comm comm, const struct band_plan *plan, MPI_Datatype 
         if (band == NO_BAND)
             break;
         MPI_Wait(&sent[turn], MPI_STATUS_IGNORE);
-        uint32_t nrows = band_nrows(plan, band);
-        if (!failed && compute(ctx, band * plan->band_rows, nrows, buffer[turn]) != 0)
+        size_t length = failed ? 0 : make_result(plan, cb, band, counts, message[turn]);
+        if (length == 0) { /* keep the protocol going; an empty result tells rank 0 */
             failed = 1;
-        if (failed) /* keep the protocol going; rank 0 learns of the failure below */
-            memset(buffer[turn], 0, (size_t)nrows * plan->width * sizeof(uint32_t));
-        MPI_Isend(buffer[turn], (int)nrows, row_type, 0, TAG_RESULT, comm, &sent[turn]);
+        }
+        MPI_Isend(message[turn], (int)length, MPI_BYTE, 0, TAG_RESULT, comm, &sent[turn]);
     }
     MPI_Waitall(WORKER_DEPTH, sent, MPI_STATUSES_IGNORE);
     for (int i = 0; i < WORKER_DEPTH; i++)
-        free(buffer[i]);
+        free(message[i]);
+    free(counts);
     return failed ? -1 : 0;
 }
 
 /* ---- coordinator side ---------------------------------------------------- */
 
 struct slot {
-    uint32_t *counts;
+    uint8_t *message; /* result header, then payload */
+    size_t length;
     int arrived;
     int rank; /* who computes it */
 };
@@ -116,7 +144,7 @@ struct coordinator {
     MPI_Comm comm;
     int ranks;
     const struct band_plan *plan;
-    MPI_Datatype row_type;
+    const struct band_callbacks *cb;
     uint64_t window;       /* bands held at once on rank 0 */
     struct slot *slots;    /* band b lives in slots[b % window] */
     uint64_t next_band;    /* next band to hand out */
@@ -156,9 +184,8 @@ static void top_up_workers(struct coordinator *co)
     }
 }
 
-static void account(struct coordinator *co, int rank, const uint32_t *counts, uint64_t n)
+static void account(struct coordinator *co, int rank, uint64_t iterations, uint64_t n)
 {
-    uint64_t iterations = sum_counts(counts, n);
     co->report->rank_iterations[rank] += iterations;
     co->report->rank_pixels[rank] += n;
     co->report->total_iterations += iterations;
@@ -181,42 +208,49 @@ static int receive_results(struct coordinator *co)
         co->queued[rank]--;
         co->outstanding--;
         struct slot *slot = &co->slots[band % co->window];
-        uint32_t nrows = band_nrows(co->plan, band);
-        MPI_Recv(slot->counts, (int)nrows, co->row_type, rank, TAG_RESULT, co->comm, MPI_STATUS_IGNORE);
-        slot->arrived = 1;
-        account(co, rank, slot->counts, (uint64_t)nrows * co->plan->width);
+        int length;
+        MPI_Get_count(&status, MPI_BYTE, &length);
+        MPI_Recv(slot->message, length, MPI_BYTE, rank, TAG_RESULT, co->comm, MPI_STATUS_IGNORE);
         received++;
+        if (length < (int)sizeof(result_header)) { /* the worker could not compute or encode it */
+            co->failed = 1;
+            continue;
+        }
+        result_header iterations;
+        memcpy(&iterations, slot->message, sizeof iterations);
+        slot->length = (size_t)length;
+        slot->arrived = 1;
+        account(co, rank, iterations, (uint64_t)band_nrows(co->plan, band) * co->plan->width);
     }
 }
 
 /* Gives every band that is next in row order to the sink. */
-static void write_ready(struct coordinator *co, band_sink_fn sink,
-                        void (*progress)(void *, uint64_t), void *ctx)
+static void write_ready(struct coordinator *co)
 {
+    const struct band_callbacks *cb = co->cb;
     while (!co->failed && co->next_write < co->next_band) {
         struct slot *slot = &co->slots[co->next_write % co->window];
         if (!slot->arrived)
             return;
         uint64_t row0 = co->next_write * co->plan->band_rows;
         uint32_t nrows = band_nrows(co->plan, co->next_write);
-        if (sink(ctx, row0, nrows, slot->counts) != 0) {
+        if (cb->sink(cb->ctx, row0, nrows, slot->message + sizeof(result_header),
+                     slot->length - sizeof(result_header)) != 0) {
             co->failed = 1;
             return;
         }
         co->next_write++;
-        if (progress)
-            progress(ctx, row0 + nrows);
+        if (cb->progress)
+            cb->progress(cb->ctx, row0 + nrows);
     }
 }
 
 static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *plan,
-                           MPI_Datatype row_type, band_compute_fn compute, band_sink_fn sink,
-                           void (*progress)(void *, uint64_t), void *ctx,
-                           struct schedule_report *report)
+                           const struct band_callbacks *cb, struct schedule_report *report)
 {
-    struct coordinator co = {.comm = comm, .ranks = ranks, .plan = plan, .row_type = row_type,
-                             .report = report};
-    size_t band_bytes = (size_t)plan->band_rows * plan->width * sizeof(uint32_t);
+    struct coordinator co = {.comm = comm, .ranks = ranks, .plan = plan, .cb = cb, .report = report};
+    size_t band_bytes = sizeof(result_header) + cb->payload_max;
+    uint32_t *own_counts = malloc((size_t)plan->band_rows * plan->width * sizeof(uint32_t));
     uint64_t window = (uint64_t)ranks * (WORKER_DEPTH + 2);
     uint64_t affordable = WINDOW_BYTES_MAX / band_bytes;
     uint64_t needed = (uint64_t)(ranks - 1) * WORKER_DEPTH + 2;
@@ -228,9 +262,9 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
     co.slots = calloc(window, sizeof *co.slots);
     co.queue = calloc((size_t)ranks * WORKER_DEPTH, sizeof *co.queue);
     co.queued = calloc((size_t)ranks, sizeof *co.queued);
-    int ok = co.slots && co.queue && co.queued;
+    int ok = co.slots && co.queue && co.queued && own_counts;
     for (uint64_t i = 0; ok && i < window; i++)
-        ok = (co.slots[i].counts = malloc(band_bytes)) != NULL;
+        ok = (co.slots[i].message = malloc(band_bytes)) != NULL;
     if (!ok)
         MPI_Abort(comm, 1); /* the coordinator cannot run without its window */
 
@@ -241,7 +275,7 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
     top_up_workers(&co);
     while (co.failed ? co.outstanding > 0 : co.next_write < plan->band_count) {
         int progressed = receive_results(&co);
-        write_ready(&co, sink, progress, ctx);
+        write_ready(&co);
         top_up_workers(&co);
         if (co.failed) {
             own_band = NO_BAND;
@@ -251,16 +285,24 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
         }
         if (own_band != NO_BAND) { /* a step at a time, answering workers in between */
             struct slot *slot = &co.slots[own_band % co.window];
-            uint32_t *rows = slot->counts + (size_t)own_row * plan->width;
-            uint32_t left = band_nrows(plan, own_band) - own_row;
+            uint32_t nrows = band_nrows(plan, own_band), left = nrows - own_row;
             uint32_t step = left < step_rows ? left : step_rows;
-            if (compute(ctx, own_band * plan->band_rows + own_row, step, rows) != 0) {
+            uint64_t row0 = own_band * plan->band_rows;
+            if (cb->compute(cb->ctx, row0 + own_row, step, own_counts + (size_t)own_row * plan->width) != 0) {
                 co.failed = 1;
                 continue;
             }
-            account(&co, 0, rows, (uint64_t)step * plan->width);
             own_row += step;
-            if (own_row == band_nrows(plan, own_band)) {
+            if (own_row == nrows) {
+                result_header iterations = sum_counts(own_counts, (uint64_t)nrows * plan->width);
+                size_t length = cb->encode(cb->ctx, row0, nrows, own_counts, slot->message + sizeof iterations);
+                if (length == 0) {
+                    co.failed = 1;
+                    continue;
+                }
+                memcpy(slot->message, &iterations, sizeof iterations);
+                slot->length = sizeof iterations + length;
+                account(&co, 0, iterations, (uint64_t)nrows * plan->width);
                 slot->arrived = 1;
                 own_band = NO_BAND;
             }
@@ -276,26 +318,21 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
         MPI_Send(&stop, 1, MPI_UINT64_T, rank, TAG_ASSIGN, comm);
     }
     for (uint64_t i = 0; i < window; i++)
-        free(co.slots[i].counts);
+        free(co.slots[i].message);
+    free(own_counts);
     free(co.slots);
     free(co.queue);
     free(co.queued);
     return co.failed ? -1 : 0;
 }
 
-int schedule_run(MPI_Comm comm, const struct band_plan *plan, band_compute_fn compute,
-                 band_sink_fn sink, void (*progress)(void *ctx, uint64_t rows_done), void *ctx,
+int schedule_run(MPI_Comm comm, const struct band_plan *plan, const struct band_callbacks *cb,
                  struct schedule_report *report)
 {
     int rank, ranks;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &ranks);
-    MPI_Datatype row_type;
-    MPI_Type_contiguous((int)plan->width, MPI_UINT32_T, &row_type);
-    MPI_Type_commit(&row_type);
-    int rc = rank == 0 ? run_coordinator(comm, ranks, plan, row_type, compute, sink, progress, ctx, report)
-                       : run_worker(comm, plan, row_type, compute, ctx);
-    MPI_Type_free(&row_type);
+    int rc = rank == 0 ? run_coordinator(comm, ranks, plan, cb, report) : run_worker(comm, plan, cb);
     int failed = rc != 0, any_failed = 0;
     MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, comm);
     return any_failed ? -1 : 0;

@@ -3,6 +3,7 @@
 #define MPIFRACTAL_SCHEDULE_H
 
 #include <mpi.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* How the image is cut into work units: band b holds rows
@@ -13,19 +14,31 @@ struct band_plan {
     uint64_t band_count;
 };
 
-/* Chooses the band height: requested_rows if not 0 (clamped to the image),
- * otherwise about 64 Ki samples per band, lowered so that there are at least
- * 16 bands per rank. */
+/* Chooses the band height: requested_rows if not 0, otherwise about 64 Ki
+ * samples per band, lowered so that there are at least 16 bands per rank;
+ * then rounded up to a multiple of quantum (whole output chunks), kept under
+ * 64 MiB of counts where quantum allows, and clamped to the image. */
 void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height,
-                    uint32_t requested_rows, int ranks);
+                    uint32_t requested_rows, int ranks, uint32_t quantum);
 
-/* Computes the counts of rows [row0, row0 + nrows) into counts (nrows * width
- * values, row-major). Returns 0, or -1 on failure. */
-typedef int (*band_compute_fn)(void *ctx, uint64_t row0, uint32_t nrows, uint32_t *counts);
-
-/* Rank 0 only: receives finished rows strictly in order, starting at row 0.
- * Returns 0, or -1 to stop the render (the schedule then ends with an error). */
-typedef int (*band_sink_fn)(void *ctx, uint64_t row0, uint32_t nrows, const uint32_t *counts);
+/* What the schedule asks of the renderer. Every rank uses compute and encode;
+ * rank 0 alone uses sink and progress. */
+struct band_callbacks {
+    void *ctx;
+    /* Computes the counts of rows [row0, row0 + nrows) into counts (row-major).
+     * Returns 0, or -1 on failure. */
+    int (*compute)(void *ctx, uint64_t row0, uint32_t nrows, uint32_t *counts);
+    /* Turns a computed band into the bytes rank 0 will store (at most
+     * payload_max). Returns their number, or 0 on failure. */
+    size_t (*encode)(void *ctx, uint64_t row0, uint32_t nrows, const uint32_t *counts,
+                     uint8_t *payload);
+    size_t payload_max; /* for a band of band_rows rows */
+    /* Stores a band's payload; bands arrive strictly in row order.
+     * Returns 0, or -1 to stop the render. */
+    int (*sink)(void *ctx, uint64_t row0, uint32_t nrows, const uint8_t *payload, size_t length);
+    /* Called after each sink call with the number of rows stored; may be NULL. */
+    void (*progress)(void *ctx, uint64_t rows_done);
+};
 
 /* What the schedule measured, valid on rank 0 after schedule_run. */
 struct schedule_report {
@@ -35,15 +48,14 @@ struct schedule_report {
 };
 
 /* Runs the whole schedule on every rank of comm (collective). Rank 0
- * coordinates and computes too: between rows of its own band it answers the
+ * coordinates and computes too: between steps of its own band it answers the
  * workers, who each keep up to two bands in hand so they never wait for work.
- * Bands reach sink in row order; at most a bounded window of bands is held on
- * rank 0, so memory does not grow with the image. progress(ctx, rows_done) is
- * called on rank 0 after each sink call when not NULL.
- * report may be NULL on ranks other than 0; its arrays must have one entry per rank.
- * Returns 0 on every rank, or -1 on every rank if the sink or a computation failed. */
-int schedule_run(MPI_Comm comm, const struct band_plan *plan, band_compute_fn compute,
-                 band_sink_fn sink, void (*progress)(void *ctx, uint64_t rows_done), void *ctx,
+ * Each rank encodes the bands it computed. Payloads reach sink in row order;
+ * rank 0 holds at most a bounded window of them, so memory does not grow with
+ * the image. report may be NULL on ranks other than 0; its arrays need one
+ * entry per rank. Returns 0 on every rank, or -1 on every rank if a sink,
+ * computation or encoding failed. */
+int schedule_run(MPI_Comm comm, const struct band_plan *plan, const struct band_callbacks *cb,
                  struct schedule_report *report);
 
 #endif

@@ -20,13 +20,25 @@ struct render_report {
 
 struct writer;
 
-/* One output format. Rows arrive strictly in order, each row exactly once. Every
- * function returns 0, or -1 with a message in writer->error. After a failure,
- * or instead of finish, discard is called. */
+/* One output format, in two halves. encode runs on the rank that computed a
+ * band and turns its counts into the bytes the file will hold (converted,
+ * filtered, compressed), so that compression is spread over all ranks;
+ * write_band runs on rank 0 and stores those bytes. Bands reach write_band
+ * strictly in row order, each exactly once. Functions that return int return
+ * 0, or -1 with a message in writer->error. After a failure, or instead of
+ * finish, discard is called. */
 struct writer_ops {
     const char *name;
+    /* Most bytes encode can produce for a band of nrows rows. Pure function. */
+    size_t (*encoded_bound)(const struct render_params *params, uint32_t nrows);
+    /* Encodes rows [row0, row0 + nrows) into out (encoded_bound bytes).
+     * Returns the bytes written, or 0 on failure (out of memory). Pure
+     * function of its arguments: any rank may call it, from any thread. */
+    size_t (*encode)(const struct render_params *params, uint64_t row0, uint32_t nrows,
+                     const uint32_t *counts, uint8_t *out);
     int (*open)(struct writer *writer); /* writer->params is set */
-    int (*write_rows)(struct writer *writer, uint64_t row0, uint32_t nrows, const uint32_t *counts);
+    int (*write_band)(struct writer *writer, uint64_t row0, uint32_t nrows, const uint8_t *encoded,
+                      size_t length);
     /* Completes the file and makes it appear as complete under its final name. */
     int (*finish)(struct writer *writer, const struct render_report *report);
     /* Frees everything; whatever stays on disk is marked or named as incomplete. */
@@ -42,5 +54,9 @@ struct writer {
 
 extern const struct writer_ops writer_hdf5_ops;
 extern const struct writer_ops writer_png_ops;
+
+/* Rows per HDF5 chunk for these parameters: bands must be whole multiples of
+ * it (but for the last) so that each rank compresses whole chunks. */
+uint32_t writer_hdf5_chunk_rows(const struct render_params *params);
 
 #endif

@@ -1,4 +1,4 @@
-/* writer_hdf5.c - HDF5 output: a chunked uint32 counts dataset with x/y dimension scales and attributes. */
+/* writer_hdf5.c - HDF5 output: chunked counts compressed by the computing ranks, x/y dimension scales, attributes. */
 #include "writer.h"
 
 #include <hdf5.h>
@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "config.h"
 #include "grid.h"
 
-/* Target size of one chunk of the counts dataset, whatever the band height. */
-#define CHUNK_BYTES (1u << 20)
+/* Target size of one chunk of the counts dataset. The chunk shape depends only
+ * on the image width and the count type, never on ranks or band height. */
+#define CHUNK_BYTES (256u << 10)
 /* Coordinates are written this many at a time. */
 #define COORD_BLOCK 65536
 
@@ -159,6 +161,109 @@ static hid_t make_coordinate(hid_t file, const char *name, double start, double 
     return dset;
 }
 
+/* Shape of every chunk: whole rows when a row fits in CHUNK_BYTES, else part of one row. */
+static void chunk_shape(const struct render_params *p, hsize_t chunk[2])
+{
+    hsize_t element = params_count_bits(p) / 8;
+    hsize_t cols = p->width < CHUNK_BYTES / element ? p->width : CHUNK_BYTES / element;
+    hsize_t rows = CHUNK_BYTES / element / cols;
+    chunk[0] = rows < p->height ? rows : p->height;
+    chunk[1] = cols;
+}
+
+uint32_t writer_hdf5_chunk_rows(const struct render_params *params)
+{
+    hsize_t chunk[2];
+    chunk_shape(params, chunk);
+    return (uint32_t)chunk[0];
+}
+
+/* The chunks of a band: every chunk column of each chunk row the band covers. */
+static uint64_t band_chunks(const struct render_params *p, uint32_t nrows, hsize_t chunk[2])
+{
+    chunk_shape(p, chunk);
+    uint64_t chunk_rows_in_band = (nrows + chunk[0] - 1) / chunk[0];
+    uint64_t chunk_cols = (p->width + chunk[1] - 1) / chunk[1];
+    return chunk_rows_in_band * chunk_cols;
+}
+
+/* Each encoded chunk: its stored size, then its bytes. */
+struct chunk_header {
+    uint64_t size;
+};
+
+static size_t hdf5_encoded_bound(const struct render_params *p, uint32_t nrows)
+{
+    hsize_t chunk[2];
+    uint64_t chunks = band_chunks(p, nrows, chunk);
+    uint64_t raw = chunk[0] * chunk[1] * (params_count_bits(p) / 8);
+    return (size_t)(chunks * (sizeof(struct chunk_header) + compressBound((uLong)raw)));
+}
+
+/* The byte shuffle of HDF5's shuffle filter: byte b of element i goes to b * n + i. */
+static void shuffle_bytes(const uint8_t *in, uint8_t *out, size_t n, size_t element)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t b = 0; b < element; b++)
+            out[b * n + i] = in[i * element + b];
+}
+
+/* Encodes every chunk of the band: counts in the file's type (edge chunks
+ * padded with zeros to the full chunk shape, as H5Dwrite_chunk needs), then
+ * shuffle and deflate when compression is on: exactly what the dataset's
+ * filter pipeline would produce, so any HDF5 reader decodes it. */
+static size_t hdf5_encode(const struct render_params *p, uint64_t row0, uint32_t nrows,
+                          const uint32_t *counts, uint8_t *out)
+{
+    hsize_t chunk[2];
+    uint64_t chunks = band_chunks(p, nrows, chunk);
+    uint64_t chunk_cols = (p->width + chunk[1] - 1) / chunk[1];
+    size_t element = params_count_bits(p) / 8, n = (size_t)(chunk[0] * chunk[1]);
+    uint8_t *raw = malloc(n * element), *shuffled = malloc(n * element);
+    size_t used = 0;
+    (void)row0;
+    if (!raw || !shuffled) {
+        free(raw);
+        free(shuffled);
+        return 0;
+    }
+    for (uint64_t c = 0; c < chunks; c++) {
+        uint64_t r0 = (c / chunk_cols) * chunk[0], c0 = (c % chunk_cols) * chunk[1];
+        memset(raw, 0, n * element);
+        for (uint64_t r = 0; r < chunk[0] && r0 + r < nrows; r++) {
+            const uint32_t *src = counts + (r0 + r) * p->width + c0;
+            uint64_t cols = p->width - c0 < chunk[1] ? p->width - c0 : chunk[1];
+            if (element == 2) {
+                uint16_t *dst = (uint16_t *)raw + r * chunk[1];
+                for (uint64_t i = 0; i < cols; i++)
+                    dst[i] = (uint16_t)src[i];
+            } else {
+                memcpy((uint32_t *)raw + r * chunk[1], src, cols * sizeof(uint32_t));
+            }
+        }
+        struct chunk_header header;
+        uint8_t *dest = out + used + sizeof header;
+        if (p->compress == 0) {
+            memcpy(dest, raw, n * element);
+            header.size = n * element;
+        } else {
+            shuffle_bytes(raw, shuffled, n, element);
+            uLongf size = compressBound((uLong)(n * element));
+            if (compress2(dest, &size, shuffled, (uLong)(n * element), (int)p->compress) != Z_OK) {
+                free(raw);
+                free(shuffled);
+                return 0;
+            }
+            header.size = size;
+        }
+        memcpy(out + used, &header, sizeof header);
+        used += sizeof header + (size_t)header.size;
+    }
+    free(raw);
+    free(shuffled);
+    return used;
+}
+
 static int hdf5_open(struct writer *w)
 {
     const struct render_params *p = w->params;
@@ -175,26 +280,26 @@ static int hdf5_open(struct writer *w)
     if (set_status(s->file, "incomplete") != 0 || put_parameters(s->file, p) != 0)
         return hdf5_fail(w, "cannot write attributes to");
 
-    hsize_t dims[2] = {p->height, p->width};
-    hsize_t chunk_cols = p->width < CHUNK_BYTES / 4 ? p->width : CHUNK_BYTES / 4;
-    hsize_t chunk_rows = CHUNK_BYTES / 4 / chunk_cols;
-    hsize_t chunk[2] = {chunk_rows < p->height ? chunk_rows : p->height, chunk_cols};
+    hsize_t dims[2] = {p->height, p->width}, chunk[2];
+    chunk_shape(p, chunk);
     hid_t space = H5Screate_simple(2, dims, NULL);
     hid_t create = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_chunk(create, 2, chunk);
-    /* Room for a few chunks, so that bands smaller than a chunk fill it in
-     * memory instead of reading it back from disk. */
-    hid_t access = H5Pcreate(H5P_DATASET_ACCESS);
-    H5Pset_chunk_cache(access, 1031, 8 * (size_t)CHUNK_BYTES, 1.0);
-    s->counts = H5Dcreate2(s->file, "counts", H5T_STD_U32LE, space, H5P_DEFAULT, create, access);
-    H5Pclose(access);
+    if (p->compress > 0) { /* the pipeline the encoded chunks went through */
+        H5Pset_shuffle(create);
+        H5Pset_deflate(create, p->compress);
+    }
+    hid_t type = params_count_bits(p) == 16 ? H5T_STD_U16LE : H5T_STD_U32LE;
+    s->counts = H5Dcreate2(s->file, "counts", type, space, H5P_DEFAULT, create, H5P_DEFAULT);
     H5Pclose(create);
     H5Sclose(space);
     if (s->counts < 0)
         return hdf5_fail(w, "cannot create dataset 'counts' in");
     if (put_string(s->counts, "long_name", "escape-time iteration count") != 0 ||
         put_string(s->counts, "units", "iterations") != 0 ||
-        put_u32(s->counts, "itermax", p->itermax) != 0)
+        put_u32(s->counts, "itermax", p->itermax) != 0 ||
+        put_string(s->file, "counts_dtype", params_count_bits(p) == 16 ? "uint16" : "uint32") != 0 ||
+        put_u32(s->file, "compression_level", p->compress) != 0)
         return hdf5_fail(w, "cannot write attributes to");
 
     hid_t y = make_coordinate(s->file, "y", p->ytop, p->ybot, p->height, "imaginary part");
@@ -210,19 +315,27 @@ static int hdf5_open(struct writer *w)
     return 0;
 }
 
-static int hdf5_write_rows(struct writer *w, uint64_t row0, uint32_t nrows, const uint32_t *counts)
+/* Stores the band's encoded chunks as they are, with H5Dwrite_chunk. */
+static int hdf5_write_band(struct writer *w, uint64_t row0, uint32_t nrows, const uint8_t *encoded,
+                           size_t length)
 {
     struct hdf5_state *s = w->state;
-    hsize_t offset[2] = {row0, 0}, count[2] = {nrows, w->params->width};
-    hid_t filespace = H5Dget_space(s->counts);
-    hid_t memspace = H5Screate_simple(2, count, NULL);
-    herr_t rc = H5Sselect_hyperslab(filespace, H5S_SELECT_SET, offset, NULL, count, NULL);
-    if (rc >= 0)
-        rc = H5Dwrite(s->counts, H5T_NATIVE_UINT32, memspace, filespace, H5P_DEFAULT, counts);
-    H5Sclose(memspace);
-    H5Sclose(filespace);
-    if (rc < 0)
-        return hdf5_fail(w, "cannot write rows to");
+    hsize_t chunk[2];
+    uint64_t chunks = band_chunks(w->params, nrows, chunk);
+    uint64_t chunk_cols = (w->params->width + chunk[1] - 1) / chunk[1];
+    size_t used = 0;
+    for (uint64_t c = 0; c < chunks; c++) {
+        struct chunk_header header;
+        if (used + sizeof header > length)
+            return snprintf(w->error, sizeof w->error, "a band for '%s' arrived truncated",
+                            w->params->hdf5_path), -1;
+        memcpy(&header, encoded + used, sizeof header);
+        hsize_t offset[2] = {row0 + (c / chunk_cols) * chunk[0], (c % chunk_cols) * chunk[1]};
+        if (H5Dwrite_chunk(s->counts, H5P_DEFAULT, 0, offset, (size_t)header.size,
+                           encoded + used + sizeof header) < 0)
+            return hdf5_fail(w, "cannot write rows to");
+        used += sizeof header + (size_t)header.size;
+    }
     s->rows_written += nrows;
     return 0;
 }
@@ -275,8 +388,10 @@ static void hdf5_discard(struct writer *w)
 
 const struct writer_ops writer_hdf5_ops = {
     .name = "HDF5",
+    .encoded_bound = hdf5_encoded_bound,
+    .encode = hdf5_encode,
     .open = hdf5_open,
-    .write_rows = hdf5_write_rows,
+    .write_band = hdf5_write_band,
     .finish = hdf5_finish,
     .discard = hdf5_discard,
 };

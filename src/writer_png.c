@@ -1,4 +1,4 @@
-/* writer_png.c - PNG output: 8-bit grayscale rows streamed as they arrive, no whole-image buffer. */
+/* writer_png.c - PNG output: grey rows deflated by the computing ranks, joined into one zlib stream on rank 0. */
 #include "writer.h"
 
 #include <errno.h>
@@ -11,19 +11,99 @@
 
 #include "config.h"
 
-/* Counts up to this many get a lookup table for their grey level. */
-#define GREY_TABLE_MAX (1u << 22)
+/* IDAT chunks are written when this much compressed data has gathered. */
+#define IDAT_BYTES (1u << 20)
+
+/* Each band's encoding: a raw deflate segment of its scanlines that starts a
+ * fresh stream (no reference to earlier bands) and ends on a byte boundary
+ * (sync flush), so that segments from different ranks can be concatenated into
+ * one zlib stream, as pigz does; the Adler-32 of the scanlines lets rank 0
+ * combine the check value without seeing them. */
+struct segment_header {
+    uint64_t raw_length;
+    uint64_t deflated_length;
+    uint32_t adler;
+};
 
 struct png_state {
     png_structp png;
     png_infop info;
     FILE *file;
     char part_path[PARAMS_PATH_MAX + 8]; /* written here, renamed when whole */
-    uint8_t *row;
-    uint8_t *grey_table; /* grey level of each count, or NULL */
-    uint32_t itermin, itermax;
+    uint8_t *idat;                        /* compressed bytes not yet written */
+    size_t idat_used, idat_size;
+    uint32_t adler;                       /* of all scanlines so far */
     char libpng_error[256];
 };
+
+static int zlib_level(const struct render_params *p)
+{
+    return p->png_fast ? Z_BEST_SPEED : 6;
+}
+
+/* Grey level of a count: round(top * (max(n, itermin) - itermin) / (itermax - itermin)), halves up. */
+static uint32_t grey_level(uint32_t count, uint32_t itermin, uint32_t itermax, uint32_t top)
+{
+    uint64_t span = (uint64_t)itermax - itermin;
+    uint64_t above = count > itermin ? (uint64_t)count - itermin : 0;
+    return (uint32_t)((above * top + span / 2) / span);
+}
+
+static size_t scanline_bytes(const struct render_params *p)
+{
+    return 1 + (size_t)p->width * (p->png_depth / 8); /* filter byte, then samples */
+}
+
+static size_t png_encoded_bound(const struct render_params *p, uint32_t nrows)
+{
+    uint64_t raw = (uint64_t)nrows * scanline_bytes(p);
+    /* deflateBound plus the sync flush's empty stored block and some slack */
+    return sizeof(struct segment_header) + (size_t)compressBound((uLong)raw) + 64;
+}
+
+static size_t png_encode(const struct render_params *p, uint64_t row0, uint32_t nrows,
+                         const uint32_t *counts, uint8_t *out)
+{
+    size_t line = scanline_bytes(p), raw_length = (size_t)nrows * line;
+    uint8_t *raw = malloc(raw_length);
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    (void)row0;
+    if (!raw || deflateInit2(&z, zlib_level(p), Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        free(raw);
+        return 0;
+    }
+    uint32_t top = p->png_depth == 16 ? 65535 : 255;
+    for (uint32_t r = 0; r < nrows; r++) {
+        uint8_t *dst = raw + (size_t)r * line;
+        const uint32_t *src = counts + (size_t)r * p->width;
+        dst[0] = 0; /* filter type None */
+        if (p->png_depth == 16) {
+            for (uint64_t i = 0; i < p->width; i++) {
+                uint32_t g = grey_level(src[i], p->itermin, p->itermax, top);
+                dst[1 + 2 * i] = (uint8_t)(g >> 8); /* PNG samples are big-endian */
+                dst[2 + 2 * i] = (uint8_t)g;
+            }
+        } else {
+            for (uint64_t i = 0; i < p->width; i++)
+                dst[1 + i] = (uint8_t)grey_level(src[i], p->itermin, p->itermax, top);
+        }
+    }
+    struct segment_header header = {.raw_length = raw_length};
+    header.adler = (uint32_t)adler32(adler32(0, Z_NULL, 0), raw, (uInt)raw_length);
+    z.next_in = raw;
+    z.avail_in = (uInt)raw_length;
+    z.next_out = out + sizeof header;
+    z.avail_out = (uInt)(png_encoded_bound(p, nrows) - sizeof header);
+    int rc = deflate(&z, Z_SYNC_FLUSH);
+    header.deflated_length = z.total_out;
+    deflateEnd(&z);
+    free(raw);
+    if (rc != Z_OK || z.avail_in != 0)
+        return 0;
+    memcpy(out, &header, sizeof header);
+    return sizeof header + (size_t)header.deflated_length;
+}
 
 static void on_png_error(png_structp png, png_const_charp message)
 {
@@ -38,11 +118,25 @@ static void on_png_warning(png_structp png, png_const_charp message)
     (void)message;
 }
 
-static uint8_t grey_level(uint32_t count, uint32_t itermin, uint32_t itermax)
+/* Writes the gathered compressed bytes as one IDAT chunk (libpng adds length and CRC). */
+static void flush_idat(struct png_state *s)
 {
-    uint64_t span = (uint64_t)itermax - itermin;
-    uint64_t above = count > itermin ? (uint64_t)count - itermin : 0;
-    return (uint8_t)((above * 255 + span / 2) / span);
+    if (s->idat_used > 0)
+        png_write_chunk(s->png, (png_const_bytep) "IDAT", s->idat, s->idat_used);
+    s->idat_used = 0;
+}
+
+static void append_idat(struct png_state *s, const uint8_t *bytes, size_t n)
+{
+    while (n > 0) {
+        size_t room = s->idat_size - s->idat_used, take = n < room ? n : room;
+        memcpy(s->idat + s->idat_used, bytes, take);
+        s->idat_used += take;
+        bytes += take;
+        n -= take;
+        if (s->idat_used == s->idat_size)
+            flush_idat(s);
+    }
 }
 
 static int png_writer_open(struct writer *w)
@@ -52,16 +146,11 @@ static int png_writer_open(struct writer *w)
     if (!s)
         return snprintf(w->error, sizeof w->error, "out of memory"), -1;
     w->state = s;
-    s->itermin = p->itermin;
-    s->itermax = p->itermax;
-    s->row = malloc(p->width);
-    if (p->itermax < GREY_TABLE_MAX) {
-        s->grey_table = malloc((size_t)p->itermax + 1);
-        for (uint32_t n = 0; s->grey_table && n <= p->itermax; n++)
-            s->grey_table[n] = grey_level(n, p->itermin, p->itermax);
-    }
-    if (!s->row || (p->itermax < GREY_TABLE_MAX && !s->grey_table))
-        return snprintf(w->error, sizeof w->error, "out of memory for a PNG row"), -1;
+    s->idat_size = IDAT_BYTES;
+    s->idat = malloc(s->idat_size);
+    s->adler = (uint32_t)adler32(0, Z_NULL, 0);
+    if (!s->idat)
+        return snprintf(w->error, sizeof w->error, "out of memory for PNG output"), -1;
 
     snprintf(s->part_path, sizeof s->part_path, "%s.part", p->png_path);
     s->file = fopen(s->part_path, "wb");
@@ -76,8 +165,7 @@ static int png_writer_open(struct writer *w)
         return snprintf(w->error, sizeof w->error, "cannot write PNG '%s': %s", s->part_path,
                         s->libpng_error), -1;
     png_init_io(s->png, s->file);
-    png_set_compression_level(s->png, p->png_fast ? Z_BEST_SPEED : Z_DEFAULT_COMPRESSION);
-    png_set_IHDR(s->png, s->info, (png_uint_32)p->width, (png_uint_32)p->height, 8,
+    png_set_IHDR(s->png, s->info, (png_uint_32)p->width, (png_uint_32)p->height, (int)p->png_depth,
                  PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                  PNG_FILTER_TYPE_DEFAULT);
     char description[512];
@@ -96,27 +184,29 @@ static int png_writer_open(struct writer *w)
     };
     png_set_text(s->png, s->info, text, 2);
     png_write_info(s->png, s->info);
+    /* zlib header: deflate, 32 KiB window, no dictionary, level hint; CMF*256+FLG is a multiple of 31 */
+    int level_hint = p->png_fast ? 0 : 2;
+    uint8_t zlib_header[2] = {0x78, (uint8_t)(level_hint << 6)};
+    zlib_header[1] = (uint8_t)(zlib_header[1] + 31 - (0x78 * 256 + zlib_header[1]) % 31);
+    append_idat(s, zlib_header, 2);
     return 0;
 }
 
-static int png_writer_write_rows(struct writer *w, uint64_t row0, uint32_t nrows, const uint32_t *counts)
+static int png_writer_write_band(struct writer *w, uint64_t row0, uint32_t nrows, const uint8_t *encoded,
+                                 size_t length)
 {
     struct png_state *s = w->state;
-    uint64_t width = w->params->width;
+    struct segment_header header;
     (void)row0;
+    (void)nrows;
+    if (length < sizeof header)
+        return snprintf(w->error, sizeof w->error, "a band for '%s' arrived truncated", s->part_path), -1;
+    memcpy(&header, encoded, sizeof header);
     if (setjmp(png_jmpbuf(s->png)))
         return snprintf(w->error, sizeof w->error, "cannot write PNG '%s': %s", s->part_path,
                         s->libpng_error), -1;
-    for (uint32_t r = 0; r < nrows; r++) {
-        const uint32_t *in = counts + (size_t)r * width;
-        if (s->grey_table)
-            for (uint64_t i = 0; i < width; i++)
-                s->row[i] = s->grey_table[in[i]];
-        else
-            for (uint64_t i = 0; i < width; i++)
-                s->row[i] = grey_level(in[i], s->itermin, s->itermax);
-        png_write_row(s->png, s->row);
-    }
+    append_idat(s, encoded + sizeof header, (size_t)header.deflated_length);
+    s->adler = (uint32_t)adler32_combine(s->adler, header.adler, (z_off_t)header.raw_length);
     return 0;
 }
 
@@ -124,8 +214,7 @@ static void png_writer_free(struct png_state *s)
 {
     if (s->png)
         png_destroy_write_struct(&s->png, s->info ? &s->info : NULL);
-    free(s->row);
-    free(s->grey_table);
+    free(s->idat);
     free(s);
 }
 
@@ -136,7 +225,12 @@ static int png_writer_finish(struct writer *w, const struct render_report *repor
     if (setjmp(png_jmpbuf(s->png)))
         return snprintf(w->error, sizeof w->error, "cannot finish PNG '%s': %s", s->part_path,
                         s->libpng_error), -1;
-    png_write_end(s->png, s->info);
+    /* a last, empty, final fixed-Huffman block, then the Adler-32 (big-endian) */
+    uint8_t tail[6] = {0x03, 0x00, (uint8_t)(s->adler >> 24), (uint8_t)(s->adler >> 16),
+                       (uint8_t)(s->adler >> 8), (uint8_t)s->adler};
+    append_idat(s, tail, sizeof tail);
+    flush_idat(s);
+    png_write_chunk(s->png, (png_const_bytep) "IEND", NULL, 0);
     int failed = fflush(s->file) != 0 || ferror(s->file);
     int saved_errno = errno;
     failed |= fclose(s->file) != 0;
@@ -167,8 +261,10 @@ static void png_writer_discard(struct writer *w)
 
 const struct writer_ops writer_png_ops = {
     .name = "PNG",
+    .encoded_bound = png_encoded_bound,
+    .encode = png_encode,
     .open = png_writer_open,
-    .write_rows = png_writer_write_rows,
+    .write_band = png_writer_write_band,
     .finish = png_writer_finish,
     .discard = png_writer_discard,
 };

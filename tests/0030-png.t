@@ -3,7 +3,7 @@
 . "$TESTS_SRCDIR/lib.sh"
 need_python PIL
 need_python h5py
-plan 9
+plan 14
 
 check "seed julia with PNG, 2 ranks" run 2 -R 333 -m 20 -M 100 -o j.h5 --png j.png --quiet
 check "PNG pixels follow the grey ramp of the counts" "$PYTHON3" "$TESTS_SRCDIR/check_png.py" j.png j.h5
@@ -22,4 +22,16 @@ sys.exit(0 if np.array_equal(a, b) else 1)"
 check "--no-hdf5 writes no HDF5 file" test ! -e julia.h5
 check "mandelbrot with itermin 0, 1 rank" run 1 -f mandelbrot -R 200 -m 0 -M 255 -o m.h5 --png m.png --quiet
 check "mandelbrot PNG pixels follow the counts" "$PYTHON3" "$TESTS_SRCDIR/check_png.py" m.png m.h5
+check "16-bit PNG of a Mandelbrot view with itermax 1000, 2 ranks" run 2 -f mandelbrot -R 150 -m 0 -M 1000 --png-depth 16 -o m16.h5 --png m16.png --quiet
+check "16-bit PNG pixels follow the counts" "$PYTHON3" "$TESTS_SRCDIR/check_png.py" m16.png m16.h5
+if command -v pngcheck >/dev/null 2>&1; then
+    check "pngcheck accepts the 16-bit PNG" pngcheck -q m16.png
+else
+    pass "pngcheck accepts the 16-bit PNG # SKIP pngcheck not installed"
+fi
+check "PNG from 4 ranks with 1-row bands (many joined segments)" run 4 -R 211 --band-rows 1 --no-hdf5 --png seg.png --quiet
+check "it decodes to the same pixels as one rank" sh -c "$MPIFRACTAL -R 211 --no-hdf5 --png one.png --quiet && $PYTHON3 -c \"
+import sys, numpy as np
+from PIL import Image
+sys.exit(0 if np.array_equal(np.asarray(Image.open('seg.png')), np.asarray(Image.open('one.png'))) else 1)\""
 done_testing

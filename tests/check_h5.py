@@ -21,7 +21,12 @@ def main():
     with h5py.File(path, "r") as f:
         c = f["counts"]
         expect(c.shape == (height, width), f"counts shape {c.shape}")
-        expect(c.dtype == np.uint32, f"counts dtype {c.dtype}")
+        itermax = int(f.attrs["itermax"])
+        expect(c.dtype == (np.uint16 if itermax < 65536 else np.uint32), f"counts dtype {c.dtype} for itermax {itermax}")
+        level = int(f.attrs["compression_level"])
+        if level:
+            expect(c.compression == "gzip" and c.compression_opts == level and c.shuffle,
+                   f"filters {c.compression} {c.compression_opts} shuffle={c.shuffle}, expected deflate {level} + shuffle")
         expect(c.chunks is not None, "counts is not chunked")
         expect(len(c.dims[0]) == 1 and c.dims[0][0].name == "/y", "dimension 0 has no y scale")
         expect(len(c.dims[1]) == 1 and c.dims[1][0].name == "/x", "dimension 1 has no x scale")
@@ -30,7 +35,7 @@ def main():
         a = f.attrs
         for key in ("fractal", "xleft", "xright", "ybot", "ytop", "threshold", "itermin", "itermax",
                     "width", "height", "sampling", "software", "ranks", "wall_seconds", "status",
-                    "total_iterations"):
+                    "total_iterations", "counts_dtype", "compression_level", "kernel", "threads_per_rank"):
             expect(key in a, f"attribute {key} missing")
         if problems:
             print("\n".join(problems))

@@ -3,7 +3,7 @@
 
 Usage: check_png.py IMAGE.png COUNTS.h5
 
-Grey level = round(255 * (max(n, itermin) - itermin) / (itermax - itermin)),
+Grey level = round(top * (max(n, itermin) - itermin) / (itermax - itermin)), top = 255 or 65535,
 halves rounded up, computed here in integers. Exits 0 when every pixel matches.
 """
 import sys
@@ -16,15 +16,19 @@ from PIL import Image
 def main():
     png, h5path = sys.argv[1], sys.argv[2]
     image = Image.open(png)
-    if image.mode != "L":
-        print(f"mode {image.mode}, expected L (8-bit grayscale)")
+    if image.mode == "L":
+        top = 255
+    elif image.mode.startswith("I"):  # Pillow's modes for 16-bit grayscale
+        top = 65535
+    else:
+        print(f"mode {image.mode}, expected 8- or 16-bit grayscale")
         return 1
-    pixels = np.asarray(image)
+    pixels = np.asarray(image).astype(np.int64)
     with h5py.File(h5path, "r") as f:
         counts = f["counts"][...].astype(np.int64)
         itermin, itermax = int(f.attrs["itermin"]), int(f.attrs["itermax"])
     span = itermax - itermin
-    expected = ((np.maximum(counts, itermin) - itermin) * 255 + span // 2) // span
+    expected = ((np.maximum(counts, itermin) - itermin) * top + span // 2) // span
     if pixels.shape != counts.shape:
         print(f"PNG is {pixels.shape}, counts are {counts.shape}")
         return 1
@@ -33,7 +37,7 @@ def main():
         r, c = bad[0]
         print(f"{len(bad)} pixels differ, first at ({r}, {c}): {pixels[r, c]} != {expected[r, c]}")
         return 1
-    print(f"all {pixels.size} pixels match; black {np.mean(pixels == 0):.1%}, white {np.mean(pixels == 255):.1%}")
+    print(f"all {pixels.size} pixels match; black {np.mean(pixels == 0):.1%}, white {np.mean(pixels == top):.1%}")
     return 0
 
 
