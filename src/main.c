@@ -2,9 +2,11 @@
 #include <mpi.h>
 
 #include "render.h"
+#include "writer.h"
 
 int main(int argc, char **argv)
 {
+    writer_hdf5_library_init();
     int provided;
     /* Only the main thread of a rank calls MPI; OpenMP threads only compute. */
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);

@@ -17,6 +17,7 @@
 #include "options.h"
 #include "progress.h"
 #include "schedule.h"
+#include "space.h"
 #include "writer.h"
 
 #define PROGRAM "mpifractal"
@@ -273,7 +274,7 @@ static enum options_action decide(int argc, char **argv, struct render_params *p
         printf("%s\n", PACKAGE_STRING);
         break;
     case OPTIONS_RENDER:
-        if (options_check_outputs(params, err, sizeof err) == 0)
+        if (options_check_outputs(params, err, sizeof err) == 0 && space_check(params, err, sizeof err) == 0)
             break;
         action = OPTIONS_ERROR;
         /* fall through */

@@ -55,6 +55,12 @@ struct writer {
 extern const struct writer_ops writer_hdf5_ops;
 extern const struct writer_ops writer_png_ops;
 
+/* Starts the HDF5 library so that it is shut down only by the writer, never
+ * at exit or at MPI_Finalize: HDF5 1.10 crashes while shutting down with a
+ * file it could not close (a full disk), and a failed render must still end
+ * cleanly. Call once, before MPI_Init. */
+void writer_hdf5_library_init(void);
+
 /* Rows per HDF5 chunk for these parameters: bands must be whole multiples of
  * it (but for the last) so that each rank compresses whole chunks. */
 uint32_t writer_hdf5_chunk_rows(const struct render_params *params);

@@ -34,9 +34,19 @@ struct error_walk {
 static herr_t keep_innermost(unsigned n, const H5E_error2_t *e, void *data)
 {
     struct error_walk *walk = data;
-    if (n == 0) /* the innermost error says what really went wrong */
-        snprintf(walk->text, walk->len, "%s (in %s)", e->desc ? e->desc : "unknown error",
+    if (n != 0) /* the innermost error says what really went wrong */
+        return 0;
+    const char *desc = e->desc ? e->desc : "unknown error";
+    /* A failed system call's description is a long list ending in the system's
+     * own words ("error message = 'No space left on device'"): keep those. */
+    const char *system = strstr(desc, "error message = '");
+    if (system) {
+        system += strlen("error message = '");
+        snprintf(walk->text, walk->len, "%.*s", (int)strcspn(system, "'"), system);
+    } else {
+        snprintf(walk->text, walk->len, "%.*s (in %s)", (int)strcspn(desc, "\n"), desc,
                  e->func_name ? e->func_name : "HDF5");
+    }
     return 0;
 }
 
@@ -264,6 +274,12 @@ static size_t hdf5_encode(const struct render_params *p, uint64_t row0, uint32_t
     return used;
 }
 
+void writer_hdf5_library_init(void)
+{
+    H5dont_atexit();
+    H5open();
+}
+
 static int hdf5_open(struct writer *w)
 {
     const struct render_params *p = w->params;
@@ -340,13 +356,17 @@ static int hdf5_write_band(struct writer *w, uint64_t row0, uint32_t nrows, cons
     return 0;
 }
 
+/* Closes what is open; shuts the library down only if everything closed. */
 static void hdf5_close_all(struct hdf5_state *s)
 {
+    int closed = 1;
     if (s->counts >= 0)
-        H5Dclose(s->counts);
+        closed &= H5Dclose(s->counts) >= 0;
     if (s->file >= 0)
-        H5Fclose(s->file);
+        closed &= H5Fclose(s->file) >= 0;
     s->counts = s->file = -1;
+    if (closed)
+        H5close();
 }
 
 static int hdf5_finish(struct writer *w, const struct render_report *report)
@@ -367,6 +387,7 @@ static int hdf5_finish(struct writer *w, const struct render_report *report)
     s->file = -1;
     if (closed < 0)
         return hdf5_fail(w, "cannot close");
+    H5close();
     free(s);
     w->state = NULL;
     return 0;
