@@ -35,8 +35,8 @@ static int filesystem_of(const char *path, dev_t *device, uint64_t *free_bytes, 
     snprintf(dir, dirlen, "%s", dirname(copy));
     struct stat st;
     struct statvfs vfs;
-    if (stat(dir, &st) != 0 || statvfs(dir, &vfs) != 0)
-        return -1;
+    if (stat(dir, &st) != 0 || statvfs(dir, &vfs) != 0 || vfs.f_blocks == 0)
+        return -1; /* unknown, or a pseudo filesystem such as /proc that reports no size */
     *device = st.st_dev;
     *free_bytes = (uint64_t)vfs.f_bavail * vfs.f_frsize;
     return 0;
