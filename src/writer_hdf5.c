@@ -210,18 +210,39 @@ static size_t hdf5_encoded_bound(const struct render_params *p, uint32_t nrows)
     return (size_t)(chunks * (sizeof(struct chunk_header) + compressBound((uLong)raw)));
 }
 
-/* The byte shuffle of HDF5's shuffle filter: byte b of element i goes to b * n + i. */
-static void shuffle_bytes(const uint8_t *in, uint8_t *out, size_t n, size_t element)
+/* Fills one chunk's bytes from the band's counts, in the file's type and byte
+ * order (little-endian). With shuffle, byte b of element k goes to b * n + k,
+ * as HDF5's shuffle filter does, in the same pass. Parts of an edge chunk
+ * outside the image are zeros, the full chunk shape that H5Dwrite_chunk needs. */
+static void fill_chunk(const struct render_params *p, const uint32_t *counts, uint32_t nrows, uint64_t r0,
+                       uint64_t c0, const hsize_t chunk[2], size_t element, int shuffle, uint8_t *buf)
 {
-    for (size_t i = 0; i < n; i++)
-        for (size_t b = 0; b < element; b++)
-            out[b * n + i] = in[i * element + b];
+    size_t n = (size_t)(chunk[0] * chunk[1]);
+    uint64_t cols = p->width - c0 < chunk[1] ? p->width - c0 : chunk[1];
+    uint64_t rows = nrows - r0 < chunk[0] ? nrows - r0 : chunk[0];
+    if (cols < chunk[1] || rows < chunk[0])
+        memset(buf, 0, n * element);
+    for (uint64_t r = 0; r < rows; r++) {
+        const uint32_t *src = counts + (r0 + r) * p->width + c0;
+        size_t k0 = (size_t)(r * chunk[1]);
+        if (shuffle) {
+            for (size_t b = 0; b < element; b++) {
+                uint8_t *plane = buf + b * n + k0;
+                for (uint64_t i = 0; i < cols; i++)
+                    plane[i] = (uint8_t)(src[i] >> (8 * b));
+            }
+        } else {
+            uint8_t *dst = buf + k0 * element;
+            for (uint64_t i = 0; i < cols; i++)
+                for (size_t b = 0; b < element; b++)
+                    dst[i * element + b] = (uint8_t)(src[i] >> (8 * b));
+        }
+    }
 }
 
-/* Encodes every chunk of the band: counts in the file's type (edge chunks
- * padded with zeros to the full chunk shape, as H5Dwrite_chunk needs), then
- * shuffle and deflate when compression is on: exactly what the dataset's
- * filter pipeline would produce, so any HDF5 reader decodes it. */
+/* Encodes every chunk of the band: the bytes the dataset's filter pipeline
+ * (shuffle, then deflate, when compression is on) would store, so that any
+ * HDF5 reader decodes them. */
 static size_t hdf5_encode(const struct render_params *p, uint64_t row0, uint32_t nrows,
                           const uint32_t *counts, uint8_t *out)
 {
@@ -229,39 +250,23 @@ static size_t hdf5_encode(const struct render_params *p, uint64_t row0, uint32_t
     uint64_t chunks = band_chunks(p, nrows, chunk);
     uint64_t chunk_cols = (p->width + chunk[1] - 1) / chunk[1];
     size_t element = params_count_bits(p) / 8, n = (size_t)(chunk[0] * chunk[1]);
-    uint8_t *raw = malloc(n * element), *shuffled = malloc(n * element);
+    uint8_t *raw = p->compress ? malloc(n * element) : NULL;
     size_t used = 0;
     (void)row0;
-    if (!raw || !shuffled) {
-        free(raw);
-        free(shuffled);
+    if (p->compress && !raw)
         return 0;
-    }
     for (uint64_t c = 0; c < chunks; c++) {
         uint64_t r0 = (c / chunk_cols) * chunk[0], c0 = (c % chunk_cols) * chunk[1];
-        memset(raw, 0, n * element);
-        for (uint64_t r = 0; r < chunk[0] && r0 + r < nrows; r++) {
-            const uint32_t *src = counts + (r0 + r) * p->width + c0;
-            uint64_t cols = p->width - c0 < chunk[1] ? p->width - c0 : chunk[1];
-            if (element == 2) {
-                uint16_t *dst = (uint16_t *)raw + r * chunk[1];
-                for (uint64_t i = 0; i < cols; i++)
-                    dst[i] = (uint16_t)src[i];
-            } else {
-                memcpy((uint32_t *)raw + r * chunk[1], src, cols * sizeof(uint32_t));
-            }
-        }
         struct chunk_header header;
         uint8_t *dest = out + used + sizeof header;
         if (p->compress == 0) {
-            memcpy(dest, raw, n * element);
+            fill_chunk(p, counts, nrows, r0, c0, chunk, element, 0, dest);
             header.size = n * element;
         } else {
-            shuffle_bytes(raw, shuffled, n, element);
+            fill_chunk(p, counts, nrows, r0, c0, chunk, element, 1, raw);
             uLongf size = compressBound((uLong)(n * element));
-            if (compress2(dest, &size, shuffled, (uLong)(n * element), (int)p->compress) != Z_OK) {
+            if (compress2(dest, &size, raw, (uLong)(n * element), (int)p->compress) != Z_OK) {
                 free(raw);
-                free(shuffled);
                 return 0;
             }
             header.size = size;
@@ -270,7 +275,6 @@ static size_t hdf5_encode(const struct render_params *p, uint64_t row0, uint32_t
         used += sizeof header + (size_t)header.size;
     }
     free(raw);
-    free(shuffled);
     return used;
 }
 
