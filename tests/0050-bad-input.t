@@ -8,6 +8,17 @@ printf 'itermax = 50\n\nitermax = 60\n' > twice.job
 printf 'itermin = 10\nitermax = 5\n' > inconsistent.job
 printf 'xleft = 0.2\n' > override.job
 printf 'binary\000garbage\n' > binary.job
+: > empty.job
+printf '# only a comment\n\n' > comments.job
+printf '\357\273\277' > bom-only.job
+awk 'BEGIN { printf "output = "; for (i = 0; i < 9000; i++) printf "a"; print "" }' > long-line.job
+printf 'itermax = 50\nxleft = 1e400\n' > huge.job
+printf 'itermax = -1\n' > negative.job
+mkdir -p directory.job
+printf 'resolution = 100\nforce\n' > no-equals.job
+printf 'itermax = 100 abc\n' > garbage.job
+printf 'resolution = 100\r\nitermax 200\r\n' > crlf.job
+printf '\357\273\277itermax = 5\r\nitermin = 10\r\n' > bom-crlf.job
 : > exists.h5
 mkdir -p readonly && chmod 555 readonly
 # root ignores directory permissions: then use a place no one can create files in
@@ -56,6 +67,21 @@ HDF5 output '.' is a directory|-o .
 option --output: the file name is empty|-o ''
 the HDF5 and PNG outputs are the same file|-o same.out --png same.out
 cannot create HDF5 file '$unwritable'|-o $unwritable
+job file 'empty.job' has no settings|empty.job
+job file 'comments.job' has no settings|comments.job
+job file 'bom-only.job' has no settings|bom-only.job
+long-line.job:1: line longer than 8192 characters|long-line.job
+huge.job:2: xleft: '1e400' is not a finite number|huge.job
+negative.job:1: itermax: '-1' is negative|negative.job
+option --itermax: '-5' is negative|-M -5
+resolution (-R 4294967296) must be between 2 and 2147483647|--height 4294967296 -R 4294967296
+height (4294967296) must be between 2 and 2147483647|--height 4294967296 -R 100
+resolution (-R 2147483648) must be between 2 and 2147483647|-R 2147483648 --height 2
+job file 'directory.job' is a directory|directory.job
+no-equals.job:2: expected 'key = value', got 'force'|no-equals.job
+garbage.job:1: itermax: '100 abc' is not a whole number|garbage.job
+crlf.job:2: expected 'key = value', got 'itermax 200'|crlf.job
+itermax (-M 5) must be greater than itermin (-m 10)|bom-crlf.job
 CASES
 )
 count=$(printf '%s\n' "$cases" | wc -l)

@@ -21,7 +21,7 @@ int main(void)
 {
     struct render_params p;
     char err[1024];
-    plan(24);
+    plan(28);
 
     const char *defaults[] = {NULL};
     ok(parse(&p, err, defaults) == OPTIONS_RENDER, "no arguments: the seed Julia");
@@ -67,6 +67,22 @@ int main(void)
     const char *job_option[] = {"--job", "test_options.job", NULL};
     ok(parse(&p, err, job_option) == OPTIONS_RENDER && p.itermax == 250, "--job FILE");
     remove("test_options.job");
+
+    job = fopen("test_options.job", "wb"); /* as a Windows editor saves it: BOM, CRLF */
+    fprintf(job, "\xEF\xBB\xBF# a job\r\nfractal = mandelbrot\r\nitermax = 250\r\npng = a.png\r\n");
+    fclose(job);
+    const char *windows[] = {"test_options.job", NULL};
+    ok(parse(&p, err, windows) == OPTIONS_RENDER, "a job file with a UTF-8 BOM and CRLF line ends: %s", err);
+    ok(p.fractal == FRACTAL_MANDELBROT && p.itermax == 250 && strcmp(p.png_path, "a.png") == 0,
+       "BOM and CR are not part of keys or values");
+    job = fopen("test_options.job", "wb");
+    fclose(job);
+    ok(parse(&p, err, windows) == OPTIONS_ERROR && strstr(err, "job file 'test_options.job' has no settings"),
+       "an empty job file is refused: %s", err);
+    remove("test_options.job");
+    const char *twice[] = {"--itermax", "70", "--itermax", "80", "-M", "90", NULL};
+    ok(parse(&p, err, twice) == OPTIONS_RENDER && p.itermax == 90,
+       "an option repeated on the command line: the last one wins");
 
     const char *bad[] = {"-M", "10", "-m", "10", NULL};
     ok(parse(&p, err, bad) == OPTIONS_ERROR && strstr(err, "itermax (-M 10) must be greater than itermin"),
