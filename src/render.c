@@ -4,6 +4,7 @@
 
 #include <sched.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -226,6 +227,15 @@ static int finish_writers(struct render *r, const struct render_report *report)
     return status;
 }
 
+/* The largest peak resident memory of any rank, in MiB (collective). */
+static double peak_memory_mib(MPI_Comm comm)
+{
+    struct rusage usage;
+    long mine = getrusage(RUSAGE_SELF, &usage) == 0 ? usage.ru_maxrss : 0, largest = 0; /* KiB */
+    MPI_Reduce(&mine, &largest, 1, MPI_LONG, MPI_MAX, 0, comm);
+    return (double)largest / 1024.0;
+}
+
 static void print_summary(const struct render *r, const struct schedule_report *sr,
                           const struct render_report *report)
 {
@@ -257,7 +267,7 @@ static void print_summary(const struct render *r, const struct schedule_report *
                 100.0 * (double)sr->rank_iterations[lo] / total, lo,
                 100.0 * (double)sr->rank_iterations[hi] / total, hi);
     }
-    fprintf(stderr, "\n");
+    fprintf(stderr, "; peak memory of a rank %.0f MiB\n", report->peak_memory_mib);
 }
 
 /* Rank 0: decides what to do from the arguments. Returns the action and sets *status. */
@@ -357,10 +367,12 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     if (schedule_run(comm, &plan, &callbacks, &sr) != 0)
         status = EXIT_FAILED;
 
+    double peak_mib = peak_memory_mib(comm);
     if (rank == 0) {
         progress_end(&r.progress);
         struct render_report report = {.ranks = ranks, .threads = r.threads, .kernel = r.kernel_summary,
-                                       .total_iterations = sr.total_iterations};
+                                       .total_iterations = sr.total_iterations,
+                                       .peak_memory_mib = peak_mib};
         if (status != EXIT_RENDERED) {
             fprintf(stderr, PROGRAM ": error: %s\n",
                     r.failed_writer ? r.failed_writer->error : "a rank could not compute its rows");

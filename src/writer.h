@@ -16,6 +16,7 @@ struct render_report {
     const char *kernel; /* the kernel path every rank ran, or a list when they differ */
     double wall_seconds;
     uint64_t total_iterations;
+    double peak_memory_mib; /* the largest peak resident memory of any rank, as far as known */
 };
 
 struct writer;
