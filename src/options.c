@@ -90,6 +90,8 @@ static const struct option_def option_table[] = {
      "HDF5 counts type: auto, uint16 or uint32; auto = uint16 when itermax < 65536 [auto]", NULL},
     {0, "force", NULL, OPT_BOOL, FIELD(force), 0,
      "overwrite output files that exist", NULL},
+    {0, "resume", NULL, OPT_BOOL, FIELD(resume), 0,
+     "finish an interrupted render: compute only the rows its HDF5 file lacks", NULL},
     {0, "band-rows", "N", OPT_UINT32, FIELD(band_rows), 0,
      "rows per work unit handed to a rank [automatic]", "Running"},
     {0, "threads", "N", OPT_UINT32, FIELD(threads), 0,
@@ -696,9 +698,23 @@ static int check_output_path(const char *path, const char *what, int force, char
 
 int options_check_outputs(const struct render_params *params, char *err, size_t errlen)
 {
-    if (params->hdf5_path[0] && check_output_path(params->hdf5_path, "HDF5", params->force, err, errlen))
+    if (params->resume) {
+        struct stat st;
+        if (!params->hdf5_path[0]) {
+            snprintf(err, errlen, "--resume needs the HDF5 output of the interrupted render, not --no-hdf5");
+            return -1;
+        }
+        if (stat(params->hdf5_path, &st) != 0) {
+            snprintf(err, errlen, "cannot resume '%s': %s", params->hdf5_path, strerror(errno));
+            return -1;
+        }
+    } else if (params->hdf5_path[0] &&
+               check_output_path(params->hdf5_path, "HDF5", params->force, err, errlen)) {
         return -1;
-    if (params->png_path[0] && check_output_path(params->png_path, "PNG", params->force, err, errlen))
+    }
+    /* a resumed render replaces the PNG: one is only ever left whole, by a finished run */
+    if (params->png_path[0] &&
+        check_output_path(params->png_path, "PNG", params->force || params->resume, err, errlen))
         return -1;
     return 0;
 }

@@ -32,6 +32,7 @@ struct render_params {
     uint32_t compress;                /* HDF5 deflate level, 0 = none */
     uint32_t dtype_bits;              /* HDF5 counts type: 16, 32, or 0 = the smallest that holds itermax */
     int force;                        /* overwrite existing outputs */
+    int resume;                       /* continue the interrupted render in hdf5_path */
     int progress;                     /* -1 = when stderr is a terminal, 0 = never, 1 = always */
     int quiet;                        /* no progress and no summary */
 };

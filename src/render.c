@@ -3,6 +3,7 @@
 #include "render.h"
 
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <stdlib.h>
@@ -38,7 +39,38 @@ struct render {
     struct progress progress;
     int threads;
     char kernel_summary[256]; /* rank 0: which kernel paths the ranks ran */
+    uint64_t resume_row;      /* the first row this run computes (0 unless resuming) */
+    int png_from_file;        /* resuming with a PNG: it is made from the finished file */
+    uint64_t rows_stored;     /* rank 0: rows [0, rows_stored) are in the outputs */
 };
+
+/* Set by SIGINT or SIGTERM (what SLURM sends at the time limit). */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int signal_number)
+{
+    (void)signal_number;
+    stop_requested = 1;
+}
+
+/* Every rank catches SIGINT and SIGTERM: rank 0 then stops handing out bands
+ * and saves what arrived; the others finish the band in hand and stop when
+ * rank 0 says so. */
+static void catch_stop_signals(void)
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+}
+
+static int stop_was_requested(void *ctx)
+{
+    (void)ctx;
+    return stop_requested;
+}
 
 /* Computes rows [row0, row0 + nrows): tiles of one row are shared among the
  * rank's threads. Samples are independent, so the counts do not depend on how
@@ -167,6 +199,7 @@ static int write_band(void *ctx, uint64_t row0, uint32_t nrows, const uint8_t *p
 static void report_progress(void *ctx, uint64_t rows_done)
 {
     struct render *r = ctx;
+    r->rows_stored = rows_done;
     progress_update(&r->progress, rows_done, MPI_Wtime());
 }
 
@@ -208,8 +241,53 @@ static int open_writers(struct render *r)
             discard_writers(r);
             return EXIT_BAD_INPUT;
         }
+        if (w->ops == &writer_hdf5_ops)
+            r->resume_row = w->resume_row;
+        if (r->resume_row > 0 && r->writer_count > 1) { /* the PNG cannot start mid-image */
+            r->png_from_file = 1;
+            r->writer_count = 1;
+        }
     }
     return 0;
+}
+
+/* Rank 0, at the end of a resumed run: reads the finished counts back from the
+ * HDF5 file to total them and, if wanted, to write the PNG that could not be
+ * streamed. Returns 0, or EXIT_FAILED after printing why. */
+static int complete_from_file(struct render *r, uint64_t *total_iterations)
+{
+    const struct render_params *p = r->params;
+    uint32_t rows = writer_hdf5_chunk_rows(p);
+    uint32_t *counts = malloc((size_t)rows * p->width * sizeof(uint32_t));
+    uint8_t *encoded = malloc(writer_png_ops.encoded_bound(p, rows));
+    struct writer png = {.ops = &writer_png_ops, .params = p};
+    int status = counts && encoded ? 0 : EXIT_FAILED;
+    if (status == 0 && r->png_from_file && png.ops->open(&png) != 0)
+        status = EXIT_FAILED;
+    *total_iterations = 0;
+    for (uint64_t row0 = 0; status == 0 && row0 < p->height; row0 += rows) {
+        uint32_t n = p->height - row0 < rows ? (uint32_t)(p->height - row0) : rows;
+        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, counts) != 0) {
+            snprintf(png.error, sizeof png.error, "cannot read back rows of '%s'", p->hdf5_path);
+            status = EXIT_FAILED;
+            break;
+        }
+        for (uint64_t i = 0; i < (uint64_t)n * p->width; i++)
+            *total_iterations += counts[i];
+        if (r->png_from_file) {
+            size_t length = png.ops->encode(p, row0, n, counts, encoded);
+            if (length == 0 || png.ops->write_band(&png, row0, n, encoded, length) != 0)
+                status = EXIT_FAILED;
+        }
+    }
+    if (status == 0 && r->png_from_file && png.ops->finish(&png, NULL) != 0)
+        status = EXIT_FAILED;
+    if (status != 0)
+        fprintf(stderr, PROGRAM ": error: %s\n", png.error[0] ? png.error : "out of memory");
+    png.ops->discard(&png);
+    free(counts);
+    free(encoded);
+    return status;
 }
 
 /* Rank 0: completes every output. Returns 0, or EXIT_FAILED after printing why. */
@@ -348,13 +426,24 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
         free(r.x);
         return status;
     }
+    uint64_t resume[2] = {r.resume_row, (uint64_t)r.png_from_file};
+    MPI_Bcast(resume, 2, MPI_UINT64_T, 0, comm);
+    r.resume_row = r.rows_stored = resume[0];
+    r.png_from_file = (int)resume[1];
+    if (r.png_from_file)
+        r.writer_count = 1; /* every rank encodes for the HDF5 file alone */
+    if (rank == 0 && params.resume && !params.quiet)
+        fprintf(stderr, PROGRAM ": resuming '%s' at row %llu of %llu\n", params.hdf5_path,
+                (unsigned long long)r.resume_row, (unsigned long long)params.height);
+    catch_stop_signals();
 
     struct band_plan plan;
-    band_plan_init(&plan, params.width, params.height, params.band_rows, ranks,
+    band_plan_init(&plan, params.width, params.height, r.resume_row, params.band_rows, ranks,
                    params.hdf5_path[0] ? writer_hdf5_chunk_rows(&params) : 1);
     struct band_callbacks callbacks = {.ctx = &r, .compute = compute_rows, .encode = encode_band,
                                        .payload_max = payload_bound(&r, plan.band_rows),
-                                       .sink = write_band, .progress = report_progress};
+                                       .sink = write_band, .progress = report_progress,
+                                       .interrupted = stop_was_requested};
     struct schedule_report sr = {0};
     if (rank == 0) {
         sr.rank_iterations = calloc((size_t)ranks, sizeof(uint64_t));
@@ -364,8 +453,9 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
         int show = !params.quiet && (params.progress == 1 || (params.progress == -1 && isatty(2)));
         progress_start(&r.progress, stderr, show, isatty(2), params.height, params.width, start);
     }
-    if (schedule_run(comm, &plan, &callbacks, &sr) != 0)
-        status = EXIT_FAILED;
+    int outcome = schedule_run(comm, &plan, &callbacks, &sr);
+    if (outcome != 0)
+        status = outcome == 1 ? EXIT_INTERRUPTED : EXIT_FAILED;
 
     double peak_mib = peak_memory_mib(comm);
     if (rank == 0) {
@@ -373,13 +463,27 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
         struct render_report report = {.ranks = ranks, .threads = r.threads, .kernel = r.kernel_summary,
                                        .total_iterations = sr.total_iterations,
                                        .peak_memory_mib = peak_mib};
-        if (status != EXIT_RENDERED) {
+        if (status == EXIT_INTERRUPTED) {
+            discard_writers(&r); /* the HDF5 file saves the rows stored so far */
+            if (params.hdf5_path[0])
+                fprintf(stderr, PROGRAM ": interrupted: rows 0 to %llu of %llu are saved in '%s'; "
+                        "run the same command with --resume to finish\n",
+                        (unsigned long long)r.rows_stored, (unsigned long long)params.height,
+                        params.hdf5_path);
+            else
+                fprintf(stderr, PROGRAM ": interrupted: nothing was saved (no HDF5 output)\n");
+        } else if (status != EXIT_RENDERED) {
             fprintf(stderr, PROGRAM ": error: %s\n",
                     r.failed_writer ? r.failed_writer->error : "a rank could not compute its rows");
             discard_writers(&r);
         } else {
+            if (r.resume_row > 0 && complete_from_file(&r, &report.total_iterations) != 0) {
+                discard_writers(&r);
+                status = EXIT_FAILED;
+            }
             report.wall_seconds = MPI_Wtime() - start;
-            status = finish_writers(&r, &report);
+            if (status == EXIT_RENDERED)
+                status = finish_writers(&r, &report);
             report.wall_seconds = MPI_Wtime() - start;
             if (status == EXIT_RENDERED && !params.quiet)
                 print_summary(&r, &sr, &report);

@@ -17,7 +17,7 @@ enum { TAG_ASSIGN = 101, TAG_RESULT = 102 };
  * the workers between steps. */
 #define COORDINATOR_STEP_SAMPLES 32768
 
-void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height,
+void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uint64_t first_row,
                     uint32_t requested_rows, int ranks, uint32_t quantum)
 {
     uint64_t rows = requested_rows;
@@ -37,13 +37,19 @@ void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height,
         rows = height;
     plan->width = width;
     plan->height = height;
+    plan->first_row = first_row;
     plan->band_rows = (uint32_t)rows;
-    plan->band_count = (height + rows - 1) / rows;
+    plan->band_count = (height - first_row + rows - 1) / rows;
+}
+
+static uint64_t band_first_row(const struct band_plan *plan, uint64_t band)
+{
+    return plan->first_row + band * plan->band_rows;
 }
 
 static uint32_t band_nrows(const struct band_plan *plan, uint64_t band)
 {
-    uint64_t row0 = band * plan->band_rows;
+    uint64_t row0 = band_first_row(plan, band);
     uint64_t left = plan->height - row0;
     return left < plan->band_rows ? (uint32_t)left : plan->band_rows;
 }
@@ -76,7 +82,7 @@ typedef uint64_t result_header;
 static size_t make_result(const struct band_plan *plan, const struct band_callbacks *cb, uint64_t band,
                           uint32_t *counts, uint8_t *message)
 {
-    uint64_t row0 = band * plan->band_rows;
+    uint64_t row0 = band_first_row(plan, band);
     uint32_t nrows = band_nrows(plan, band);
     if (cb->compute(cb->ctx, row0, nrows, counts) != 0)
         return 0;
@@ -153,12 +159,13 @@ struct coordinator {
     int *queued;           /* [ranks]: how many */
     int outstanding;       /* bands handed to workers and not yet received */
     int failed;
+    int stopping;          /* interrupted: hand out nothing more, store what arrives in order */
     struct schedule_report *report;
 };
 
 static int can_assign(const struct coordinator *co)
 {
-    return !co->failed && co->next_band < co->plan->band_count &&
+    return !co->failed && !co->stopping && co->next_band < co->plan->band_count &&
            co->next_band < co->next_write + co->window;
 }
 
@@ -232,7 +239,7 @@ static void write_ready(struct coordinator *co)
         struct slot *slot = &co->slots[co->next_write % co->window];
         if (!slot->arrived)
             return;
-        uint64_t row0 = co->next_write * co->plan->band_rows;
+        uint64_t row0 = band_first_row(co->plan, co->next_write);
         uint32_t nrows = band_nrows(co->plan, co->next_write);
         if (cb->sink(cb->ctx, row0, nrows, slot->message + sizeof(result_header),
                      slot->length - sizeof(result_header)) != 0) {
@@ -273,11 +280,13 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
     uint32_t step_rows = plan->width >= COORDINATOR_STEP_SAMPLES ? 1 : (uint32_t)(COORDINATOR_STEP_SAMPLES / plan->width);
     unsigned idle_polls = 0;
     top_up_workers(&co);
-    while (co.failed ? co.outstanding > 0 : co.next_write < plan->band_count) {
+    while (co.failed || co.stopping ? co.outstanding > 0 : co.next_write < plan->band_count) {
+        if (!co.stopping && cb->interrupted && cb->interrupted(cb->ctx))
+            co.stopping = 1;
         int progressed = receive_results(&co);
         write_ready(&co);
         top_up_workers(&co);
-        if (co.failed) {
+        if (co.failed || co.stopping) {
             own_band = NO_BAND;
         } else if (own_band == NO_BAND && can_assign(&co)) {
             own_band = take_band(&co, 0);
@@ -287,7 +296,7 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
             struct slot *slot = &co.slots[own_band % co.window];
             uint32_t nrows = band_nrows(plan, own_band), left = nrows - own_row;
             uint32_t step = left < step_rows ? left : step_rows;
-            uint64_t row0 = own_band * plan->band_rows;
+            uint64_t row0 = band_first_row(plan, own_band);
             if (cb->compute(cb->ctx, row0 + own_row, step, own_counts + (size_t)own_row * plan->width) != 0) {
                 co.failed = 1;
                 continue;
@@ -323,7 +332,7 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
     free(co.slots);
     free(co.queue);
     free(co.queued);
-    return co.failed ? -1 : 0;
+    return co.failed ? 2 : co.stopping && co.next_write < plan->band_count ? 1 : 0;
 }
 
 int schedule_run(MPI_Comm comm, const struct band_plan *plan, const struct band_callbacks *cb,
@@ -332,8 +341,9 @@ int schedule_run(MPI_Comm comm, const struct band_plan *plan, const struct band_
     int rank, ranks;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &ranks);
-    int rc = rank == 0 ? run_coordinator(comm, ranks, plan, cb, report) : run_worker(comm, plan, cb);
-    int failed = rc != 0, any_failed = 0;
-    MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, comm);
-    return any_failed ? -1 : 0;
+    int rc = rank == 0 ? run_coordinator(comm, ranks, plan, cb, report)
+                       : (run_worker(comm, plan, cb) != 0 ? 2 : 0);
+    int worst;
+    MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, comm);
+    return worst == 2 ? -1 : worst;
 }

@@ -6,10 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* How the image is cut into work units: band b holds rows
- * [b * band_rows, min(height, (b + 1) * band_rows)). */
+/* How the rows still to render are cut into work units: band b holds rows
+ * [first_row + b * band_rows, min(height, first_row + (b + 1) * band_rows)). */
 struct band_plan {
     uint64_t width, height;
+    uint64_t first_row; /* 0, or where a resumed render continues */
     uint32_t band_rows;
     uint64_t band_count;
 };
@@ -18,7 +19,7 @@ struct band_plan {
  * samples per band, lowered so that there are at least 16 bands per rank;
  * then rounded up to a multiple of quantum (whole output chunks), kept under
  * 64 MiB of counts where quantum allows, and clamped to the image. */
-void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height,
+void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uint64_t first_row,
                     uint32_t requested_rows, int ranks, uint32_t quantum);
 
 /* What the schedule asks of the renderer. Every rank uses compute and encode;
@@ -36,8 +37,10 @@ struct band_callbacks {
     /* Stores a band's payload; bands arrive strictly in row order.
      * Returns 0, or -1 to stop the render. */
     int (*sink)(void *ctx, uint64_t row0, uint32_t nrows, const uint8_t *payload, size_t length);
-    /* Called after each sink call with the number of rows stored; may be NULL. */
+    /* Called after each sink call with the row the stored rows reach; may be NULL. */
     void (*progress)(void *ctx, uint64_t rows_done);
+    /* Rank 0: whether to stop early (a signal arrived); may be NULL. */
+    int (*interrupted)(void *ctx);
 };
 
 /* What the schedule measured, valid on rank 0 after schedule_run. */
@@ -52,9 +55,11 @@ struct schedule_report {
  * workers, who each keep up to two bands in hand so they never wait for work.
  * Each rank encodes the bands it computed. Payloads reach sink in row order;
  * rank 0 holds at most a bounded window of them, so memory does not grow with
- * the image. report may be NULL on ranks other than 0; its arrays need one
- * entry per rank. Returns 0 on every rank, or -1 on every rank if a sink,
- * computation or encoding failed. */
+ * the image. When interrupted, rank 0 hands out nothing more, stores the bands
+ * that arrive while they continue the rows in order, and stops the workers.
+ * report may be NULL on ranks other than 0; its arrays need one entry per rank.
+ * Returns, the same on every rank: 0 when every band was stored, 1 when
+ * interrupted first, or -1 if a sink, computation or encoding failed. */
 int schedule_run(MPI_Comm comm, const struct band_plan *plan, const struct band_callbacks *cb,
                  struct schedule_report *report);
 

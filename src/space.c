@@ -49,7 +49,7 @@ static double gib(uint64_t bytes)
 
 int space_check(const struct render_params *params, char *err, size_t errlen)
 {
-    if (params->force)
+    if (params->force || params->resume) /* a resumed file already holds most of its size */
         return 0;
     const char *paths[2] = {params->hdf5_path, params->png_path};
     uint64_t need[2] = {space_estimate_hdf5(params), space_estimate_png(params)};

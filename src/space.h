@@ -18,7 +18,7 @@ uint64_t space_estimate_png(const struct render_params *params);
 
 /* Checks that the filesystems of the outputs have room for the estimates
  * (outputs on the same filesystem are added up). Returns 0, or -1 with one
- * line in err naming the sizes and the free space. Skipped when params->force. */
+ * line in err naming the sizes and the free space. Skipped with --force or --resume. */
 int space_check(const struct render_params *params, char *err, size_t errlen);
 
 #endif

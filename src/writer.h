@@ -49,6 +49,7 @@ struct writer_ops {
 struct writer {
     const struct writer_ops *ops;
     const struct render_params *params;
+    uint64_t resume_row; /* set by open: the first row the file still lacks (0 unless resuming) */
     void *state;
     char error[WRITER_ERROR_MAX];
 };
@@ -61,6 +62,10 @@ extern const struct writer_ops writer_png_ops;
  * file it could not close (a full disk), and a failed render must still end
  * cleanly. Call once, before MPI_Init. */
 void writer_hdf5_library_init(void);
+
+/* Reads rows [row0, row0 + nrows) of the counts in an HDF5 output (closed,
+ * complete or not) into counts as uint32. Returns 0, or -1 if it cannot. */
+int writer_hdf5_read_rows(const char *path, uint64_t row0, uint32_t nrows, uint64_t width, uint32_t *counts);
 
 /* Rows per HDF5 chunk for these parameters: bands must be whole multiples of
  * it (but for the last) so that each rank compresses whole chunks. */

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "config.h"
@@ -21,10 +23,23 @@ static const char hdf5_sampling_note[] =
     "x = numpy.linspace(xleft, xright, width), y = numpy.linspace(ytop, ybot, height): "
     "both edges are samples; counts[j, i] is the sample (x[i], y[j]); row 0 is ytop";
 
+/* Rows written are made durable, and recorded as such, at most this often. */
+#define CHECKPOINT_SECONDS 2.0
+
 struct hdf5_state {
     hid_t file, counts;
-    uint64_t rows_written;
+    uint64_t rows_written;  /* rows [0, rows_written) are in the file */
+    uint64_t rows_recorded; /* the rows_complete attribute: durable rows */
+    double last_checkpoint;
+    int write_failed;       /* the file cannot take more: no checkpoint on discard */
 };
+
+static double monotonic_seconds(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+}
 
 struct error_walk {
     char *text;
@@ -61,8 +76,11 @@ static int hdf5_fail(struct writer *w, const char *what)
     return -1;
 }
 
+/* Writes a string attribute, replacing one of that name. */
 static int put_string(hid_t object, const char *name, const char *value)
 {
+    if (H5Aexists(object, name) > 0 && H5Adelete(object, name) < 0)
+        return -1;
     hid_t type = H5Tcopy(H5T_C_S1);
     H5Tset_size(type, strlen(value) + 1);
     H5Tset_strpad(type, H5T_STR_NULLTERM);
@@ -79,14 +97,17 @@ static int put_string(hid_t object, const char *name, const char *value)
 /* Writes (or overwrites) a scalar numeric attribute. */
 static int put_scalar(hid_t object, const char *name, hid_t file_type, hid_t mem_type, const void *value)
 {
-    if (H5Aexists(object, name) > 0 && H5Adelete(object, name) < 0)
-        return -1;
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t attr = H5Acreate2(object, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t attr;
+    if (H5Aexists(object, name) > 0) {
+        attr = H5Aopen(object, name, H5P_DEFAULT);
+    } else {
+        hid_t space = H5Screate(H5S_SCALAR);
+        attr = H5Acreate2(object, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
+        H5Sclose(space);
+    }
     herr_t rc = attr < 0 ? -1 : H5Awrite(attr, mem_type, value);
     if (attr >= 0)
         H5Aclose(attr);
-    H5Sclose(space);
     return rc < 0 ? -1 : 0;
 }
 
@@ -107,29 +128,57 @@ static int put_u64(hid_t object, const char *name, uint64_t value)
 
 static int set_status(hid_t file, const char *status)
 {
-    if (H5Aexists(file, "status") > 0 && H5Adelete(file, "status") < 0)
-        return -1;
     return put_string(file, "status", status);
 }
 
-/* The render parameters, as attributes of the file's root group. */
+/* One parameter that decides the dataset's bytes, as a root attribute. */
+struct parameter {
+    const char *name;
+    enum { PARAM_STRING, PARAM_DOUBLE, PARAM_U32, PARAM_U64 } type;
+    const char *text;
+    double real;
+    uint64_t whole;
+};
+
+#define MAX_PARAMETERS 16
+
+/* The parameters of a render that decide its counts and how they are stored.
+ * Returns how many. */
+static int list_parameters(const struct render_params *p, struct parameter *list)
+{
+    int n = 0;
+    list[n++] = (struct parameter){"fractal", PARAM_STRING, fractal_name(p->fractal), 0, 0};
+    list[n++] = (struct parameter){"xleft", PARAM_DOUBLE, NULL, p->xleft, 0};
+    list[n++] = (struct parameter){"xright", PARAM_DOUBLE, NULL, p->xright, 0};
+    list[n++] = (struct parameter){"ybot", PARAM_DOUBLE, NULL, p->ybot, 0};
+    list[n++] = (struct parameter){"ytop", PARAM_DOUBLE, NULL, p->ytop, 0};
+    if (p->fractal == FRACTAL_JULIA) {
+        list[n++] = (struct parameter){"c_real", PARAM_DOUBLE, NULL, p->c_re, 0};
+        list[n++] = (struct parameter){"c_imag", PARAM_DOUBLE, NULL, p->c_im, 0};
+    }
+    list[n++] = (struct parameter){"threshold", PARAM_DOUBLE, NULL, p->threshold, 0};
+    list[n++] = (struct parameter){"itermin", PARAM_U32, NULL, 0, p->itermin};
+    list[n++] = (struct parameter){"itermax", PARAM_U32, NULL, 0, p->itermax};
+    list[n++] = (struct parameter){"width", PARAM_U64, NULL, 0, p->width};
+    list[n++] = (struct parameter){"height", PARAM_U64, NULL, 0, p->height};
+    list[n++] = (struct parameter){"counts_dtype", PARAM_STRING, params_count_bits(p) == 16 ? "uint16" : "uint32", 0, 0};
+    list[n++] = (struct parameter){"compression_level", PARAM_U32, NULL, 0, p->compress};
+    return n;
+}
+
+/* The render parameters and their conventions, as attributes of the root group. */
 static int put_parameters(hid_t file, const struct render_params *p)
 {
-    int rc = 0;
-    rc |= put_string(file, "fractal", fractal_name(p->fractal));
-    rc |= put_double(file, "xleft", p->xleft);
-    rc |= put_double(file, "xright", p->xright);
-    rc |= put_double(file, "ybot", p->ybot);
-    rc |= put_double(file, "ytop", p->ytop);
-    if (p->fractal == FRACTAL_JULIA) {
-        rc |= put_double(file, "c_real", p->c_re);
-        rc |= put_double(file, "c_imag", p->c_im);
+    struct parameter list[MAX_PARAMETERS];
+    int n = list_parameters(p, list), rc = 0;
+    for (int i = 0; i < n; i++) {
+        switch (list[i].type) {
+        case PARAM_STRING: rc |= put_string(file, list[i].name, list[i].text); break;
+        case PARAM_DOUBLE: rc |= put_double(file, list[i].name, list[i].real); break;
+        case PARAM_U32: rc |= put_u32(file, list[i].name, (uint32_t)list[i].whole); break;
+        case PARAM_U64: rc |= put_u64(file, list[i].name, list[i].whole); break;
+        }
     }
-    rc |= put_double(file, "threshold", p->threshold);
-    rc |= put_u32(file, "itermin", p->itermin);
-    rc |= put_u32(file, "itermax", p->itermax);
-    rc |= put_u64(file, "width", p->width);
-    rc |= put_u64(file, "height", p->height);
     rc |= put_string(file, "sampling", hdf5_sampling_note);
     rc |= put_string(file, "escape_count",
                      p->fractal == FRACTAL_JULIA
@@ -139,6 +188,80 @@ static int put_parameters(hid_t file, const struct render_params *p)
                            "itermax if none");
     rc |= put_string(file, "software", PACKAGE_STRING);
     return rc;
+}
+
+/* Reads a string attribute into text (at most len bytes). Returns 0 or -1. */
+static int get_string(hid_t object, const char *name, char *text, size_t len)
+{
+    if (H5Aexists(object, name) <= 0)
+        return -1;
+    hid_t attr = H5Aopen(object, name, H5P_DEFAULT), type = H5Aget_type(attr);
+    hid_t mem = H5Tcopy(H5T_C_S1);
+    size_t size = H5Tget_size(type);
+    int rc = -1;
+    if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type) && size < len) {
+        H5Tset_size(mem, size + 1);
+        memset(text, 0, len);
+        rc = H5Aread(attr, mem, text) < 0 ? -1 : 0;
+    }
+    H5Tclose(mem);
+    H5Tclose(type);
+    H5Aclose(attr);
+    return rc;
+}
+
+static int get_scalar(hid_t object, const char *name, hid_t mem_type, void *value)
+{
+    if (H5Aexists(object, name) <= 0)
+        return -1;
+    hid_t attr = H5Aopen(object, name, H5P_DEFAULT);
+    herr_t rc = H5Aread(attr, mem_type, value);
+    H5Aclose(attr);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Checks that the file was written by mpifractal for the same parameters.
+ * Returns 0, or -1 with the first difference in w->error. */
+static int check_parameters(struct writer *w, hid_t file)
+{
+    const struct render_params *p = w->params;
+    char text[256];
+    if (get_string(file, "software", text, sizeof text) != 0 || strncmp(text, "mpifractal ", 11) != 0)
+        return snprintf(w->error, sizeof w->error, "cannot resume '%s': it is not an mpifractal output",
+                        p->hdf5_path), -1;
+    struct parameter list[MAX_PARAMETERS];
+    int n = list_parameters(p, list);
+    for (int i = 0; i < n; i++) {
+        const struct parameter *want = &list[i];
+        char was[256], now[256];
+        double real = 0;
+        uint64_t whole = 0;
+        int rc;
+        switch (want->type) {
+        case PARAM_STRING:
+            rc = get_string(file, want->name, was, sizeof was);
+            snprintf(now, sizeof now, "%s", want->text);
+            break;
+        case PARAM_DOUBLE:
+            rc = get_scalar(file, want->name, H5T_NATIVE_DOUBLE, &real);
+            snprintf(was, sizeof was, "%.17g", real);
+            snprintf(now, sizeof now, "%.17g", want->real);
+            break;
+        default:
+            rc = get_scalar(file, want->name, H5T_NATIVE_UINT64, &whole);
+            snprintf(was, sizeof was, "%llu", (unsigned long long)whole);
+            snprintf(now, sizeof now, "%llu", (unsigned long long)want->whole);
+            break;
+        }
+        if (rc != 0)
+            return snprintf(w->error, sizeof w->error, "cannot resume '%s': it has no '%s' attribute",
+                            p->hdf5_path, want->name), -1;
+        if (strcmp(was, now) != 0)
+            return snprintf(w->error, sizeof w->error,
+                            "cannot resume '%s': it was rendered with %s = %s, not %s (give the same options)",
+                            p->hdf5_path, want->name, was, now), -1;
+    }
+    return 0;
 }
 
 /* Creates a 1-D float64 coordinate dataset holding linspace(start, stop, n) as a dimension scale. */
@@ -278,10 +401,82 @@ static size_t hdf5_encode(const struct render_params *p, uint64_t row0, uint32_t
     return used;
 }
 
+/* File access for a crash-tolerant render: metadata formats that carry
+ * checksums (so a torn write is detected, never read as data), and a metadata
+ * cache that writes only when flushed, so that between checkpoints the file
+ * on disk stays as the last checkpoint left it; chunks written since then
+ * land past its end. */
+static hid_t crash_tolerant_access(void)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V110);
+    H5AC_cache_config_t config;
+    config.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    H5Pget_mdc_config(fapl, &config);
+    config.evictions_enabled = 0;
+    config.incr_mode = H5C_incr__off;
+    config.flash_incr_mode = H5C_flash_incr__off;
+    config.decr_mode = H5C_decr__off;
+    H5Pset_mdc_config(fapl, &config);
+    return fapl;
+}
+
+/* Flushes and syncs to disk, so that what the file says is durable. */
+static int flush_to_disk(hid_t file)
+{
+    int *fd = NULL;
+    if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0 || H5Fget_vfd_handle(file, H5P_DEFAULT, (void **)&fd) < 0)
+        return -1;
+    return fd && fsync(*fd) != 0 ? -1 : 0;
+}
+
+/* Makes the rows written so far durable, then records them in rows_complete
+ * (and makes that durable too): the record never runs ahead of the data. */
+static int checkpoint(struct writer *w)
+{
+    struct hdf5_state *s = w->state;
+    s->last_checkpoint = monotonic_seconds();
+    if (s->rows_written == s->rows_recorded)
+        return 0;
+    if (flush_to_disk(s->file) != 0 || put_u64(s->file, "rows_complete", s->rows_written) != 0 ||
+        flush_to_disk(s->file) != 0) {
+        s->write_failed = 1;
+        return hdf5_fail(w, "cannot save progress in");
+    }
+    s->rows_recorded = s->rows_written;
+    return 0;
+}
+
 void writer_hdf5_library_init(void)
 {
     H5dont_atexit();
     H5open();
+}
+
+/* Opens the file of an interrupted render and learns where it stopped. */
+static int hdf5_reopen(struct writer *w, hid_t fapl)
+{
+    const struct render_params *p = w->params;
+    struct hdf5_state *s = w->state;
+    char status[32];
+    s->file = H5Fopen(p->hdf5_path, H5F_ACC_RDWR, fapl);
+    if (s->file < 0)
+        return hdf5_fail(w, "cannot resume: cannot open HDF5 file");
+    if (check_parameters(w, s->file) != 0)
+        return -1;
+    s->counts = H5Dopen2(s->file, "counts", H5P_DEFAULT);
+    if (s->counts < 0 || get_string(s->file, "status", status, sizeof status) != 0)
+        return hdf5_fail(w, "cannot resume: no counts or status in");
+    if (strcmp(status, "complete") == 0)
+        s->rows_written = p->height;
+    else if (get_scalar(s->file, "rows_complete", H5T_NATIVE_UINT64, &s->rows_written) != 0 ||
+             s->rows_written > p->height || (s->rows_written % writer_hdf5_chunk_rows(p) != 0 &&
+             s->rows_written != p->height))
+        return snprintf(w->error, sizeof w->error, "cannot resume '%s': its rows_complete record is "
+                        "missing or damaged", p->hdf5_path), -1;
+    s->rows_recorded = s->rows_written;
+    w->resume_row = s->rows_written;
+    return 0;
 }
 
 static int hdf5_open(struct writer *w)
@@ -292,12 +487,22 @@ static int hdf5_open(struct writer *w)
         return snprintf(w->error, sizeof w->error, "out of memory"), -1;
     s->file = s->counts = -1;
     w->state = s;
+    w->resume_row = 0;
+    s->last_checkpoint = monotonic_seconds();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported once, by hdf5_fail */
 
-    s->file = H5Fcreate(p->hdf5_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t fapl = crash_tolerant_access();
+    if (p->resume) {
+        int rc = hdf5_reopen(w, fapl);
+        H5Pclose(fapl);
+        return rc;
+    }
+    s->file = H5Fcreate(p->hdf5_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
     if (s->file < 0)
         return hdf5_fail(w, "cannot create HDF5 file");
-    if (set_status(s->file, "incomplete") != 0 || put_parameters(s->file, p) != 0)
+    if (set_status(s->file, "incomplete") != 0 || put_parameters(s->file, p) != 0 ||
+        put_u64(s->file, "rows_complete", 0) != 0)
         return hdf5_fail(w, "cannot write attributes to");
 
     hsize_t dims[2] = {p->height, p->width}, chunk[2];
@@ -317,9 +522,7 @@ static int hdf5_open(struct writer *w)
         return hdf5_fail(w, "cannot create dataset 'counts' in");
     if (put_string(s->counts, "long_name", "escape-time iteration count") != 0 ||
         put_string(s->counts, "units", "iterations") != 0 ||
-        put_u32(s->counts, "itermax", p->itermax) != 0 ||
-        put_string(s->file, "counts_dtype", params_count_bits(p) == 16 ? "uint16" : "uint32") != 0 ||
-        put_u32(s->file, "compression_level", p->compress) != 0)
+        put_u32(s->counts, "itermax", p->itermax) != 0)
         return hdf5_fail(w, "cannot write attributes to");
 
     hid_t y = make_coordinate(s->file, "y", p->ytop, p->ybot, p->height, "imaginary part");
@@ -332,7 +535,7 @@ static int hdf5_open(struct writer *w)
         H5Dclose(y);
     if (!ok)
         return hdf5_fail(w, "cannot write coordinates to");
-    return 0;
+    return flush_to_disk(s->file) == 0 ? 0 : hdf5_fail(w, "cannot write");
 }
 
 /* Stores the band's encoded chunks as they are, with H5Dwrite_chunk. */
@@ -353,11 +556,33 @@ static int hdf5_write_band(struct writer *w, uint64_t row0, uint32_t nrows, cons
         hsize_t offset[2] = {row0 + (c / chunk_cols) * chunk[0], (c % chunk_cols) * chunk[1]};
         if (H5Dwrite_chunk(s->counts, H5P_DEFAULT, 0, offset, (size_t)header.size,
                            encoded + used + sizeof header) < 0)
-            return hdf5_fail(w, "cannot write rows to");
+            return s->write_failed = 1, hdf5_fail(w, "cannot write rows to");
         used += sizeof header + (size_t)header.size;
     }
-    s->rows_written += nrows;
+    s->rows_written = row0 + nrows;
+    if (monotonic_seconds() - s->last_checkpoint >= CHECKPOINT_SECONDS)
+        return checkpoint(w);
     return 0;
+}
+
+int writer_hdf5_read_rows(const char *path, uint64_t row0, uint32_t nrows, uint64_t width, uint32_t *counts)
+{
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t dset = file >= 0 ? H5Dopen2(file, "counts", H5P_DEFAULT) : -1;
+    hid_t space = dset >= 0 ? H5Dget_space(dset) : -1;
+    hsize_t offset[2] = {row0, 0}, count[2] = {nrows, width};
+    hid_t mem = H5Screate_simple(2, count, NULL);
+    int ok = space >= 0 && H5Sselect_hyperslab(space, H5S_SELECT_SET, offset, NULL, count, NULL) >= 0 &&
+             H5Dread(dset, H5T_NATIVE_UINT32, mem, space, H5P_DEFAULT, counts) >= 0;
+    H5Sclose(mem);
+    if (space >= 0)
+        H5Sclose(space);
+    if (dset >= 0)
+        H5Dclose(dset);
+    if (file >= 0)
+        H5Fclose(file);
+    H5Eclear2(H5E_DEFAULT);
+    return ok ? 0 : -1;
 }
 
 /* Closes what is open; shuts the library down only if everything closed. */
@@ -381,7 +606,8 @@ static int hdf5_finish(struct writer *w, const struct render_report *report)
     rc |= put_string(s->file, "kernel", report->kernel);
     rc |= put_double(s->file, "wall_seconds", report->wall_seconds);
     rc |= put_u64(s->file, "total_iterations", report->total_iterations);
-    if (rc != 0 || H5Fflush(s->file, H5F_SCOPE_GLOBAL) < 0)
+    rc |= put_u64(s->file, "rows_complete", s->rows_written);
+    if (rc != 0 || flush_to_disk(s->file) != 0)
         return hdf5_fail(w, "cannot finish");
     /* The status says complete only once everything else is on disk. */
     if (set_status(s->file, "complete") != 0 || H5Dclose(s->counts) < 0)
@@ -402,8 +628,10 @@ static void hdf5_discard(struct writer *w)
     struct hdf5_state *s = w->state;
     if (!s)
         return;
-    int created = s->file >= 0;
-    hdf5_close_all(s); /* a file with rows keeps them, marked status = "incomplete" */
+    int created = s->file >= 0 && !w->params->resume;
+    if (s->file >= 0 && !s->write_failed)
+        checkpoint(w); /* keep every row written for --resume; status stays "incomplete" */
+    hdf5_close_all(s);
     H5Eclear2(H5E_DEFAULT);
     if (created && s->rows_written == 0)
         remove(w->params->hdf5_path);

@@ -1,0 +1,81 @@
+#!/bin/sh
+# Nothing lost: SIGTERM and SIGKILL mid-render, then --resume, give the uninterrupted dataset and PNG.
+. "$TESTS_SRCDIR/lib.sh"
+need_python numpy
+need_python PIL
+plan 21
+
+# A slow render (scalar kernel, deep zoom): a few seconds on 2 ranks.
+job="-f mandelbrot -R 3000 -M 4000 -x -0.8 -X -0.7 -y 0.05 -Y 0.15 --kernel scalar --band-rows 8 --quiet"
+
+# signal_ranks SIG FILE: signals the mpifractal processes writing FILE (not the launcher).
+signal_ranks() {
+    for pid in $(pgrep -f "mpifractal .*$2"); do
+        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mpifractal ] && kill "-$1" "$pid"
+    done
+}
+# wait_for_start FILE: waits until the render has created its output.
+wait_for_start() {
+    for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done
+    return 1
+}
+same_pngs() {
+    "$PYTHON3" -c "
+import sys, numpy as np
+from PIL import Image
+sys.exit(0 if np.array_equal(np.asarray(Image.open('$1')), np.asarray(Image.open('$2'))) else 1)"
+}
+
+check "uninterrupted reference render" run 2 $job -o ref.h5 --png ref.png
+
+# SIGTERM, as SLURM sends at the time limit
+echo "# $MPIEXEC -n 2 $MPIFRACTAL $job -o term.h5 --png term.png, then SIGTERM to the ranks"
+timeout 120 $MPIEXEC -n 2 "$MPIFRACTAL" $job -o term.h5 --png term.png </dev/null 2>term.err &
+launcher=$!
+wait_for_start term.h5 && sleep 0.5
+signal_ranks TERM term.h5
+wait $launcher
+status=$?
+if [ "$status" != 0 ] && [ "$status" != 124 ]; then pass "SIGTERM: the job stops with a non-zero status ($status)"; else fail "SIGTERM: the job stops with a non-zero status (got $status)"; fi
+check "SIGTERM: one message says how far it got and how to resume" \
+    sh -c "test \$(grep -c 'interrupted: rows 0 to [0-9]* of 3000 are saved in .term.h5.; run the same command with --resume' term.err) = 1"
+check "SIGTERM: the file says incomplete, with rows saved" \
+    sh -c "h5dump -a status term.h5 | grep -q incomplete && h5dump -a rows_complete term.h5 | grep -q '(0): [1-9]'"
+check "SIGTERM: no PNG under its final name" test ! -e term.png
+check "--resume finishes it" run 2 $job -o term.h5 --png term.png --resume
+check "resumed counts equal the uninterrupted ones" same_counts ref.h5 term.h5
+check "the PNG made at the end of the resumed run equals the streamed one" same_pngs ref.png term.png
+check "the resumed file says complete" sh -c "h5dump -a status term.h5 | grep -q '\"complete\"'"
+
+# SIGKILL of a rank at random moments, resumed as often as needed
+for round in 1 2 3; do
+    rm -f kill.h5 kill.png
+    echo "# round $round: $MPIEXEC -n 2 $MPIFRACTAL $job -o kill.h5 --png kill.png, SIGKILL to one rank"
+    timeout 120 $MPIEXEC -n 2 "$MPIFRACTAL" $job -o kill.h5 --png kill.png </dev/null >/dev/null 2>&1 &
+    launcher=$!
+    wait_for_start kill.h5
+    sleep "0.$(( (round * 37 + $$) % 9 + 1 ))"
+    victim=$(for pid in $(pgrep -f "mpifractal .*kill.h5"); do [ "$(cat /proc/$pid/comm 2>/dev/null)" = mpifractal ] && echo "$pid"; done | tail -1)
+    [ -n "$victim" ] && kill -KILL "$victim"
+    wait $launcher
+    status=$?
+    if [ "$status" != 124 ]; then pass "round $round: killed job ends without hanging ($status)"; else fail "round $round: killed job hung"; fi
+    check "round $round: --resume finishes it" run 2 $job -o kill.h5 --png kill.png --resume
+    check "round $round: counts equal the uninterrupted ones" same_counts ref.h5 kill.h5
+done
+
+# What --resume refuses
+echo "# $MPIFRACTAL ${job% --quiet} -M 3000 -o ref.h5 --resume"
+"$MPIFRACTAL" $job -M 3000 -o ref.h5 --resume 2>other.err </dev/null
+status=$?
+if [ "$status" = 2 ] && grep -q "cannot resume 'ref.h5': it was rendered with itermax = 4000, not 3000" other.err; then
+    pass "--resume with other parameters is refused, naming the difference"
+else
+    sed 's/^/#   /' other.err; fail "--resume with other parameters is refused, naming the difference (status $status)"
+fi
+"$PYTHON3" -c "import h5py; h5py.File('foreign.h5', 'w')['counts'] = [1, 2]" 2>/dev/null || : > foreign.h5
+check "--resume of a file that is not an mpifractal output is refused" \
+    sh -c "$MPIFRACTAL $job -o foreign.h5 --resume 2>&1 </dev/null; test \$? = 2" 
+check "--resume of a finished render has nothing to compute" \
+    sh -c "$MPIFRACTAL $job -o ref.h5 --resume </dev/null && $MPIFRACTAL $job -o ref2.h5 </dev/null && h5diff -q ref.h5 ref2.h5 /counts /counts"
+done_testing
