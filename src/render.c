@@ -75,20 +75,26 @@ static int stop_was_requested(void *ctx)
 /* Computes rows [row0, row0 + nrows): tiles of one row are shared among the
  * rank's threads. Samples are independent, so the counts do not depend on how
  * the rows are cut. */
-static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, uint32_t *counts)
+static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, uint32_t *counts, uint64_t *iterations)
 {
     struct render *r = ctx;
     const struct render_params *p = r->params;
     const int64_t tiles_per_row = (int64_t)((p->width + TILE_SAMPLES - 1) / TILE_SAMPLES);
     const int64_t tiles = tiles_per_row * nrows;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(r->threads) if (r->threads > 1 && tiles > 1)
+    uint64_t sum = 0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(r->threads) if (r->threads > 1 && tiles > 1) \
+    reduction(+ : sum)
     for (int64_t t = 0; t < tiles; t++) {
         uint64_t row = (uint64_t)(t / tiles_per_row);
         uint64_t col0 = (uint64_t)(t % tiles_per_row) * TILE_SAMPLES;
         uint64_t n = p->width - col0 < TILE_SAMPLES ? p->width - col0 : TILE_SAMPLES;
         double y = grid_linspace_at(p->ytop, p->ybot, p->height, row0 + row);
-        kernel_row(&r->spec, r->x + col0, y, n, counts + row * p->width + col0);
+        uint32_t *out = counts + row * p->width + col0;
+        kernel_row(&r->spec, r->x + col0, y, n, out);
+        for (uint64_t i = 0; i < n; i++)
+            sum += out[i];
     }
+    *iterations = sum;
     return 0;
 }
 

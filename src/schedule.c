@@ -54,14 +54,6 @@ static uint32_t band_nrows(const struct band_plan *plan, uint64_t band)
     return left < plan->band_rows ? (uint32_t)left : plan->band_rows;
 }
 
-static uint64_t sum_counts(const uint32_t *counts, uint64_t n)
-{
-    uint64_t sum = 0;
-    for (uint64_t i = 0; i < n; i++)
-        sum += counts[i];
-    return sum;
-}
-
 /* Backs off while waiting for a message, so that an idle rank does not take a
  * core from a computing one when ranks outnumber cores. */
 static void idle_pause(unsigned *idle_polls)
@@ -84,9 +76,9 @@ static size_t make_result(const struct band_plan *plan, const struct band_callba
 {
     uint64_t row0 = band_first_row(plan, band);
     uint32_t nrows = band_nrows(plan, band);
-    if (cb->compute(cb->ctx, row0, nrows, counts) != 0)
+    result_header iterations;
+    if (cb->compute(cb->ctx, row0, nrows, counts, &iterations) != 0)
         return 0;
-    result_header iterations = sum_counts(counts, (uint64_t)nrows * plan->width);
     size_t length = cb->encode(cb->ctx, row0, nrows, counts, message + sizeof iterations);
     if (length == 0)
         return 0;
@@ -277,7 +269,11 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
 
     uint64_t own_band = NO_BAND;
     uint32_t own_row = 0;
-    uint32_t step_rows = plan->width >= COORDINATOR_STEP_SAMPLES ? 1 : (uint32_t)(COORDINATOR_STEP_SAMPLES / plan->width);
+    /* Alone, rank 0 has nobody to answer and computes whole bands. */
+    uint32_t step_rows = ranks == 1 ? plan->band_rows
+                         : plan->width >= COORDINATOR_STEP_SAMPLES ? 1
+                                                                    : (uint32_t)(COORDINATOR_STEP_SAMPLES / plan->width);
+    uint64_t own_iterations = 0;
     unsigned idle_polls = 0;
     top_up_workers(&co);
     while (co.failed || co.stopping ? co.outstanding > 0 : co.next_write < plan->band_count) {
@@ -291,19 +287,24 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
         } else if (own_band == NO_BAND && can_assign(&co)) {
             own_band = take_band(&co, 0);
             own_row = 0;
+            own_iterations = 0;
         }
         if (own_band != NO_BAND) { /* a step at a time, answering workers in between */
             struct slot *slot = &co.slots[own_band % co.window];
             uint32_t nrows = band_nrows(plan, own_band), left = nrows - own_row;
             uint32_t step = left < step_rows ? left : step_rows;
             uint64_t row0 = band_first_row(plan, own_band);
-            if (cb->compute(cb->ctx, row0 + own_row, step, own_counts + (size_t)own_row * plan->width) != 0) {
+            uint64_t step_iterations;
+            if (cb->compute(cb->ctx, row0 + own_row, step, own_counts + (size_t)own_row * plan->width,
+                            &step_iterations) != 0) {
                 co.failed = 1;
                 continue;
             }
             own_row += step;
+            own_iterations += step_iterations;
             if (own_row == nrows) {
-                result_header iterations = sum_counts(own_counts, (uint64_t)nrows * plan->width);
+                result_header iterations = own_iterations;
+                own_iterations = 0;
                 size_t length = cb->encode(cb->ctx, row0, nrows, own_counts, slot->message + sizeof iterations);
                 if (length == 0) {
                     co.failed = 1;

@@ -26,9 +26,9 @@ void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uin
  * rank 0 alone uses sink and progress. */
 struct band_callbacks {
     void *ctx;
-    /* Computes the counts of rows [row0, row0 + nrows) into counts (row-major).
-     * Returns 0, or -1 on failure. */
-    int (*compute)(void *ctx, uint64_t row0, uint32_t nrows, uint32_t *counts);
+    /* Computes the counts of rows [row0, row0 + nrows) into counts (row-major)
+     * and their sum into *iterations. Returns 0, or -1 on failure. */
+    int (*compute)(void *ctx, uint64_t row0, uint32_t nrows, uint32_t *counts, uint64_t *iterations);
     /* Turns a computed band into the bytes rank 0 will store (at most
      * payload_max). Returns their number, or 0 on failure. */
     size_t (*encode)(void *ctx, uint64_t row0, uint32_t nrows, const uint32_t *counts,
