@@ -445,7 +445,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
 
     struct band_plan plan;
     band_plan_init(&plan, params.width, params.height, r.resume_row, params.band_rows, ranks,
-                   params.hdf5_path[0] ? writer_hdf5_chunk_rows(&params) : 1);
+                   writer_hdf5_chunk_rows(&params)); /* the row grid of both outputs */
     struct band_callbacks callbacks = {.ctx = &r, .compute = compute_rows, .encode = encode_band,
                                        .payload_max = payload_bound(&r, plan.band_rows),
                                        .sink = write_band, .progress = report_progress,

@@ -363,6 +363,27 @@ static void fill_chunk(const struct render_params *p, const uint32_t *counts, ui
     }
 }
 
+/* Deflates a chunk as a zlib stream, what HDF5's deflate filter reads back.
+ * With the shuffle before it, a chunk is long runs of equal bytes (the high
+ * bytes of counts are mostly zero), so zlib's run-length strategy is used
+ * from level 1 to 3: as small as the default strategy here and faster.
+ * Returns the compressed size, or 0 on failure. */
+static size_t deflate_chunk(const uint8_t *in, size_t n, int level, uint8_t *out)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, level, Z_DEFLATED, 15, 8, level <= 3 ? Z_RLE : Z_DEFAULT_STRATEGY) != Z_OK)
+        return 0;
+    z.next_in = (uint8_t *)in;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)compressBound((uLong)n);
+    int rc = deflate(&z, Z_FINISH);
+    size_t size = z.total_out;
+    deflateEnd(&z);
+    return rc == Z_STREAM_END ? size : 0;
+}
+
 /* Encodes every chunk of the band: the bytes the dataset's filter pipeline
  * (shuffle, then deflate, when compression is on) would store, so that any
  * HDF5 reader decodes them. */
@@ -387,8 +408,8 @@ static size_t hdf5_encode(const struct render_params *p, uint64_t row0, uint32_t
             header.size = n * element;
         } else {
             fill_chunk(p, counts, nrows, r0, c0, chunk, element, 1, raw);
-            uLongf size = compressBound((uLong)(n * element));
-            if (compress2(dest, &size, raw, (uLong)(n * element), (int)p->compress) != Z_OK) {
+            size_t size = deflate_chunk(raw, n * element, (int)p->compress, dest);
+            if (size == 0) {
                 free(raw);
                 return 0;
             }

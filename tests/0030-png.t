@@ -3,7 +3,7 @@
 . "$TESTS_SRCDIR/lib.sh"
 need_python PIL
 need_python h5py
-plan 14
+plan 15
 
 check "seed julia with PNG, 2 ranks" run 2 -R 333 -m 20 -M 100 -o j.h5 --png j.png --quiet
 check "PNG pixels follow the grey ramp of the counts" "$PYTHON3" "$TESTS_SRCDIR/check_png.py" j.png j.h5
@@ -34,4 +34,5 @@ check "it decodes to the same pixels as one rank" sh -c "$MPIFRACTAL -R 211 --no
 import sys, numpy as np
 from PIL import Image
 sys.exit(0 if np.array_equal(np.asarray(Image.open('seg.png')), np.asarray(Image.open('one.png'))) else 1)\""
+check "the PNG's bytes are the same from 1 rank and from 4 ranks" cmp one.png seg.png
 done_testing

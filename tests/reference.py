@@ -32,12 +32,12 @@ def read_job(path):
                 params[key] = value
     fractal = params.get("fractal", "julia")
     p = dict(DEFAULTS[fractal])
-    p.update(fractal=fractal, real=-0.835, imag=-0.2321, threshold=2.0, itermax=100,
+    p.update(fractal=fractal, real=-0.835, imag=-0.2321, threshold=2.0, itermin=20, itermax=100,
              resolution=4000, height=0)
     for key in ("xleft", "xright", "ybot", "ytop", "real", "imag", "threshold"):
         if key in params:
             p[key] = float(params[key])
-    for key in ("itermax", "resolution", "height"):
+    for key in ("itermin", "itermax", "resolution", "height"):
         if key in params:
             p[key] = int(params[key])
     if p["height"] == 0:
