@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -453,10 +454,30 @@ static int flush_to_disk(hid_t file)
 
 /* Makes the rows written so far durable, then records them in rows_complete
  * (and makes that durable too): the record never runs ahead of the data. */
+/* Whether the file's name still leads to the file being written: a user or a
+ * cleanup job may have removed or replaced it, and the rows would then be
+ * written to a file nobody can open. */
+static int still_named(struct writer *w)
+{
+    struct hdf5_state *s = w->state;
+    struct stat named, open_file;
+    int *fd = NULL;
+    if (H5Fget_vfd_handle(s->file, H5P_DEFAULT, (void **)&fd) < 0 || !fd || fstat(*fd, &open_file) != 0)
+        return 1; /* cannot tell */
+    return stat(w->params->hdf5_path, &named) == 0 && named.st_dev == open_file.st_dev &&
+           named.st_ino == open_file.st_ino;
+}
+
 static int checkpoint(struct writer *w)
 {
     struct hdf5_state *s = w->state;
     s->last_checkpoint = monotonic_seconds();
+    if (!still_named(w)) {
+        s->write_failed = 1;
+        return snprintf(w->error, sizeof w->error,
+                        "the output '%s' was removed or replaced while rendering: stopping",
+                        w->params->hdf5_path), -1;
+    }
     if (s->rows_written == s->rows_recorded)
         return 0;
     if (flush_to_disk(s->file) != 0 || put_u64(s->file, "rows_complete", s->rows_written) != 0 ||
@@ -622,6 +643,8 @@ static void hdf5_close_all(struct hdf5_state *s)
 static int hdf5_finish(struct writer *w, const struct render_report *report)
 {
     struct hdf5_state *s = w->state;
+    if (checkpoint(w) != 0)
+        return -1;
     int rc = put_u32(s->file, "ranks", (uint32_t)report->ranks);
     rc |= put_u32(s->file, "threads_per_rank", (uint32_t)report->threads);
     rc |= put_string(s->file, "kernel", report->kernel);
