@@ -15,8 +15,11 @@
 #include "grid.h"
 #include "kernel.h"
 
-/* Largest width or height: the PNG format's limit, and far beyond any sane render. */
+/* Largest height: the PNG format's limit. */
 #define DIMENSION_MAX 2147483647ULL
+/* Largest width: one row, with its HDF5 and PNG encodings, must fit in one MPI
+ * message (an int count of bytes). */
+#define WIDTH_MAX 268435456ULL
 /* Job files are small text files; anything larger is a mistake. */
 #define JOB_FILE_MAX (1 << 20)
 #define JOB_LINE_MAX 8192
@@ -577,9 +580,9 @@ static int finish_params(struct render_params *params, const struct given *given
                  params->itermin);
         return -1;
     }
-    if (params->width < 2 || params->width > DIMENSION_MAX) {
+    if (params->width < 2 || params->width > WIDTH_MAX) {
         snprintf(err, errlen, "resolution (-R %llu) must be between 2 and %llu (samples include both edges)",
-                 (unsigned long long)params->width, DIMENSION_MAX);
+                 (unsigned long long)params->width, WIDTH_MAX);
         return -1;
     }
     if (params->height == 0) {
@@ -612,8 +615,11 @@ static int finish_params(struct render_params *params, const struct given *given
                  kernel_path_name((enum kernel_path)params->kernel));
         return -1;
     }
-    if (params->hdf5_path[0] && strcmp(params->hdf5_path, params->png_path) == 0) {
-        snprintf(err, errlen, "the HDF5 and PNG outputs are the same file '%s'", params->png_path);
+    char png_part[PARAMS_PATH_MAX + 8];
+    snprintf(png_part, sizeof png_part, "%s.part", params->png_path);
+    if (params->hdf5_path[0] && params->png_path[0] &&
+        (strcmp(params->hdf5_path, params->png_path) == 0 || strcmp(params->hdf5_path, png_part) == 0)) {
+        snprintf(err, errlen, "the HDF5 and PNG outputs are the same file '%s'", params->hdf5_path);
         return -1;
     }
     return 0;

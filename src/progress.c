@@ -4,9 +4,10 @@
 #define TERMINAL_INTERVAL 0.25
 #define LOG_INTERVAL 5.0
 
-void progress_start(struct progress *p, FILE *out, int enabled, int terminal, uint64_t total_rows,
-                    uint64_t width, double now)
+void progress_start(struct progress *p, FILE *out, int enabled, int terminal, uint64_t first_row,
+                    uint64_t total_rows, uint64_t width, double now)
 {
+    p->first_row = first_row;
     p->out = out;
     p->enabled = enabled;
     p->terminal = terminal;
@@ -23,8 +24,9 @@ void progress_update(struct progress *p, uint64_t rows_done, double now)
     p->last_report = now;
     double elapsed = now - p->start;
     double fraction = (double)rows_done / (double)p->total_rows;
-    double rate = elapsed > 0 ? (double)rows_done * (double)p->width / elapsed / 1e6 : 0.0;
-    double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
+    double session = (double)(rows_done - p->first_row) / (double)(p->total_rows - p->first_row);
+    double rate = elapsed > 0 ? (double)(rows_done - p->first_row) * (double)p->width / elapsed / 1e6 : 0.0;
+    double eta = session > 0 ? elapsed * (1.0 - session) / session : 0.0;
     fprintf(p->out, "%s%5.1f%%  %8.1f Msample/s  elapsed %6.1f s  ETA %6.1f s%s",
             p->terminal ? "\r" : "", 100.0 * fraction, rate, elapsed, eta, p->terminal ? "" : "\n");
     fflush(p->out);

@@ -49,18 +49,22 @@ static volatile sig_atomic_t stop_requested;
 
 static void on_stop_signal(int signal_number)
 {
-    (void)signal_number;
+    if (stop_requested) { /* a second signal: stop at once, the usual way */
+        signal(signal_number, SIG_DFL);
+        raise(signal_number);
+    }
     stop_requested = 1;
 }
 
 /* Every rank catches SIGINT and SIGTERM: rank 0 then stops handing out bands
  * and saves what arrived; the others finish the band in hand and stop when
- * rank 0 says so. */
+ * rank 0 says so. A second signal ends the process at once. */
 static void catch_stop_signals(void)
 {
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = on_stop_signal;
+    action.sa_flags = SA_RESTART; /* file writes in progress go on */
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
@@ -263,7 +267,9 @@ static int open_writers(struct render *r)
 static int complete_from_file(struct render *r, uint64_t *total_iterations)
 {
     const struct render_params *p = r->params;
-    uint32_t rows = writer_hdf5_chunk_rows(p);
+    uint32_t chunk_rows = writer_hdf5_chunk_rows(p);
+    uint64_t blocks = (16u << 20) / ((uint64_t)chunk_rows * p->width); /* read about 64 MiB at a time */
+    uint32_t rows = chunk_rows * (uint32_t)(blocks ? blocks : 1);
     uint32_t *counts = malloc((size_t)rows * p->width * sizeof(uint32_t));
     uint8_t *encoded = malloc(writer_png_ops.encoded_bound(p, rows));
     struct writer png = {.ops = &writer_png_ops, .params = p};
@@ -300,7 +306,8 @@ static int complete_from_file(struct render *r, uint64_t *total_iterations)
 static int finish_writers(struct render *r, const struct render_report *report)
 {
     int status = 0;
-    for (int i = 0; i < r->writer_count; i++) {
+    /* Last to first: the HDF5 file says "complete" only once the PNG is whole. */
+    for (int i = r->writer_count - 1; i >= 0; i--) {
         struct writer *w = &r->writers[i];
         if (status == 0 && w->ops->finish(w, report) != 0) {
             fprintf(stderr, PROGRAM ": error: %s\n", w->error);
@@ -457,7 +464,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
         if (!sr.rank_iterations || !sr.rank_pixels)
             MPI_Abort(comm, EXIT_FAILED);
         int show = !params.quiet && (params.progress == 1 || (params.progress == -1 && isatty(2)));
-        progress_start(&r.progress, stderr, show, isatty(2), params.height, params.width, start);
+        progress_start(&r.progress, stderr, show, isatty(2), r.resume_row, params.height, params.width, start);
     }
     int outcome = schedule_run(comm, &plan, &callbacks, &sr);
     if (outcome != 0)
@@ -471,13 +478,13 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
                                        .peak_memory_mib = peak_mib};
         if (status == EXIT_INTERRUPTED) {
             discard_writers(&r); /* the HDF5 file saves the rows stored so far */
-            if (params.hdf5_path[0])
+            if (params.hdf5_path[0] && access(params.hdf5_path, F_OK) == 0 && r.rows_stored > 0)
                 fprintf(stderr, PROGRAM ": interrupted: rows 0 to %llu of %llu are saved in '%s'; "
                         "run the same command with --resume to finish\n",
                         (unsigned long long)r.rows_stored, (unsigned long long)params.height,
                         params.hdf5_path);
             else
-                fprintf(stderr, PROGRAM ": interrupted: nothing was saved (no HDF5 output)\n");
+                fprintf(stderr, PROGRAM ": interrupted before any row was stored: nothing to resume\n");
         } else if (status != EXIT_RENDERED) {
             fprintf(stderr, PROGRAM ": error: %s\n",
                     r.failed_writer ? r.failed_writer->error : "a rank could not compute its rows");

@@ -509,6 +509,16 @@ static int hdf5_reopen(struct writer *w, hid_t fapl)
     s->counts = H5Dopen2(s->file, "counts", H5P_DEFAULT);
     if (s->counts < 0 || get_string(s->file, "status", status, sizeof status) != 0)
         return hdf5_fail(w, "cannot resume: no counts or status in");
+    /* The chunks this run writes must fit the stored layout exactly. */
+    hsize_t want[2], have[2] = {0, 0};
+    chunk_shape(p, want);
+    hid_t create = H5Dget_create_plist(s->counts);
+    int layout_ok = H5Pget_chunk(create, 2, have) == 2 && have[0] == want[0] && have[1] == want[1] &&
+                    H5Pget_nfilters(create) == (p->compress ? 2 : 0);
+    H5Pclose(create);
+    if (!layout_ok)
+        return snprintf(w->error, sizeof w->error, "cannot resume '%s': its chunk layout or filters differ "
+                        "from what this version writes", p->hdf5_path), -1;
     if (strcmp(status, "complete") == 0)
         s->rows_written = p->height;
     else if (get_scalar(s->file, "rows_complete", H5T_NATIVE_UINT64, &s->rows_written) != 0 ||
@@ -595,6 +605,9 @@ static int hdf5_write_band(struct writer *w, uint64_t row0, uint32_t nrows, cons
             return snprintf(w->error, sizeof w->error, "a band for '%s' arrived truncated",
                             w->params->hdf5_path), -1;
         memcpy(&header, encoded + used, sizeof header);
+        if (header.size > length - used - sizeof header)
+            return snprintf(w->error, sizeof w->error, "a band for '%s' arrived truncated",
+                            w->params->hdf5_path), -1;
         hsize_t offset[2] = {row0 + (c / chunk_cols) * chunk[0], (c % chunk_cols) * chunk[1]};
         if (H5Dwrite_chunk(s->counts, H5P_DEFAULT, 0, offset, (size_t)header.size,
                            encoded + used + sizeof header) < 0)

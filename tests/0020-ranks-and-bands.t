@@ -3,8 +3,10 @@
 . "$TESTS_SRCDIR/lib.sh"
 plan 23
 
-julia="-f julia -R 300 -M 100 --quiet"
-mandel="-f mandelbrot -R 257 -M 500 --quiet"
+# Wide enough for chunks of few rows (32 for 4000 uint16 samples), so that
+# bands really differ: 10 and 7 chunk rows here.
+julia="-f julia -R 4000 --height 300 -M 100 --quiet"
+mandel="-f mandelbrot -R 4001 --height 200 -M 500 --quiet"
 
 check "julia: plain run without mpirun (MPI singleton)" run 0 $julia -o julia-single.h5
 for np in 1 2 3 4; do

@@ -33,8 +33,8 @@ option --xright: '0.1x' is not a number|--xright=0.1x
 option --xleft: 'nan' is not a finite number|-x nan
 option --xright: 'inf' is not a finite number|-X inf
 option --ytop: '1e999' is not a finite number|-Y 1e999
-resolution (-R 0) must be between 2 and 2147483647|-R 0
-resolution (-R 1) must be between 2 and 2147483647|-R 1
+resolution (-R 0) must be between 2 and 268435456|-R 0
+resolution (-R 1) must be between 2 and 268435456|-R 1
 option --resolution: '-5' is negative|-R -5
 resolution (-R 99999999999) must be between 2|-R 99999999999
 option --resolution: '99999999999999999999999' is too large|-R 99999999999999999999999
@@ -49,7 +49,7 @@ unknown option '-z' (see --help)|-z 1
 option --resolution needs a value (N)|-o out.h5 -R
 option --help takes no value|--help=yes
 option --fast: 'maybe' is not yes or no|--fast=maybe
-the region's aspect ratio gives more than 2147483647 rows|-R 2000000000 -x 0 -X 1e-3 -y -1 -Y 1
+the region's aspect ratio gives more than 2147483647 rows|-R 200000000 -x 0 -X 1e-4 -y -1 -Y 1
 height (1) must be between 2|--height 1
 bad-line.job:3: expected 'key = value', got 'itermax 200'|bad-line.job
 bad-key.job:2: unknown key 'colour'|bad-key.job
@@ -74,9 +74,9 @@ long-line.job:1: line longer than 8192 characters|long-line.job
 huge.job:2: xleft: '1e400' is not a finite number|huge.job
 negative.job:1: itermax: '-1' is negative|negative.job
 option --itermax: '-5' is negative|-M -5
-resolution (-R 4294967296) must be between 2 and 2147483647|--height 4294967296 -R 4294967296
+resolution (-R 4294967296) must be between 2 and 268435456|--height 4294967296 -R 4294967296
 height (4294967296) must be between 2 and 2147483647|--height 4294967296 -R 100
-resolution (-R 2147483648) must be between 2 and 2147483647|-R 2147483648 --height 2
+resolution (-R 2147483648) must be between 2 and 268435456|-R 2147483648 --height 2
 job file 'directory.job' is a directory|directory.job
 no-equals.job:2: expected 'key = value', got 'force'|no-equals.job
 garbage.job:1: itermax: '100 abc' is not a whole number|garbage.job
