@@ -82,7 +82,7 @@ static const struct option_def option_table[] = {
     {0, "no-hdf5", NULL, OPT_NO_PATH, FIELD(hdf5_path), 0,
      "write no HDF5 file (with no --png: a timing run, nothing written)", NULL},
     {'p', "png", "FILE", OPT_PATH, FIELD(png_path), 0,
-     "also write an 8-bit grayscale PNG [none]", NULL},
+     "also write a grayscale PNG (8-bit; see --png-depth) [none]", NULL},
     {0, "fast", NULL, OPT_BOOL, FIELD(png_fast), 0,
      "fastest PNG compression (zlib level 1) instead of level 6", NULL},
     {0, "png-depth", "BITS", OPT_UINT32, FIELD(png_depth), 0,
@@ -92,7 +92,7 @@ static const struct option_def option_table[] = {
     {0, "dtype", "TYPE", OPT_DTYPE, FIELD(dtype_bits), 0,
      "HDF5 counts type: auto, uint16 or uint32; auto = uint16 when itermax < 65536 [auto]", NULL},
     {0, "force", NULL, OPT_BOOL, FIELD(force), 0,
-     "overwrite output files that exist", NULL},
+     "overwrite output files that exist; skip the free-space check", NULL},
     {0, "resume", NULL, OPT_BOOL, FIELD(resume), 0,
      "finish an interrupted render: compute only the rows its HDF5 file lacks", NULL},
     {0, "band-rows", "N", OPT_UINT32, FIELD(band_rows), 0,
@@ -512,6 +512,11 @@ static int scan_command_line(int argc, char **argv, struct cli_item *items, cons
                 return -1;
             }
             value = argv[++a];
+            if (value[0] == '-' && value[1] == '-') {
+                snprintf(err, errlen, "option --%s needs a value (%s), not '%s'", opt->long_name, opt->metavar,
+                         value);
+                return -1;
+            }
         } else if (!opt->metavar && attached && opt->type != OPT_BOOL && opt->type != OPT_NO_PATH) {
             snprintf(err, errlen, "option --%s takes no value", opt->long_name);
             return -1;
@@ -771,11 +776,12 @@ void options_help(FILE *out, const char *program)
             "(itermax = 200), '#' starts a comment; the command line overrides the file.\n"
             "\n"
             "Examples:\n"
-            "  mpirun -np 4 %s jobs/seed-julia.job\n"
+            "  mpirun -np 2 %s jobs/seed-julia.job\n"
             "  %s -x=-0.1 -X=0.1 -y=-0.1 -Y=0.1 -m=20 -M=100 -R=4000 --png julia.png\n"
             "  mpirun -np 2 %s -f mandelbrot -R 8000 -M 1000 -o mandel.h5 --png mandel.png\n"
             "\n"
             "Exit status: 0 done, 1 failed while rendering or writing, 2 bad input\n"
-            "(nothing was computed and no output was created).\n",
+            "(nothing was computed and no output was created), 3 interrupted by SIGINT\n"
+            "or SIGTERM (the rows stored are saved: run again with --resume).\n",
             program, program, program);
 }

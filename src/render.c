@@ -445,7 +445,9 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     r.png_from_file = (int)resume[1];
     if (r.png_from_file)
         r.writer_count = 1; /* every rank encodes for the HDF5 file alone */
-    if (rank == 0 && params.resume && !params.quiet)
+    if (rank == 0 && params.resume && !params.quiet && r.resume_row == params.height)
+        fprintf(stderr, PROGRAM ": '%s' is already complete: nothing to compute\n", params.hdf5_path);
+    else if (rank == 0 && params.resume && !params.quiet)
         fprintf(stderr, PROGRAM ": resuming '%s' at row %llu of %llu\n", params.hdf5_path,
                 (unsigned long long)r.resume_row, (unsigned long long)params.height);
     catch_stop_signals();
@@ -479,7 +481,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
         if (status == EXIT_INTERRUPTED) {
             discard_writers(&r); /* the HDF5 file saves the rows stored so far */
             if (params.hdf5_path[0] && access(params.hdf5_path, F_OK) == 0 && r.rows_stored > 0)
-                fprintf(stderr, PROGRAM ": interrupted: rows 0 to %llu of %llu are saved in '%s'; "
+                fprintf(stderr, PROGRAM ": interrupted: the first %llu of %llu rows are saved in '%s'; "
                         "run the same command with --resume to finish\n",
                         (unsigned long long)r.rows_stored, (unsigned long long)params.height,
                         params.hdf5_path);

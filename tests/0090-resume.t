@@ -38,7 +38,7 @@ wait $launcher
 status=$?
 if [ "$status" != 0 ] && [ "$status" != 124 ]; then pass "SIGTERM: the job stops with a non-zero status ($status)"; else fail "SIGTERM: the job stops with a non-zero status (got $status)"; fi
 check "SIGTERM: one message says how far it got and how to resume" \
-    sh -c "test \$(grep -c 'interrupted: rows 0 to [0-9]* of 3000 are saved in .term.h5.; run the same command with --resume' term.err) = 1"
+    sh -c "test \$(grep -c 'interrupted: the first [0-9]* of 3000 rows are saved in .term.h5.; run the same command with --resume' term.err) = 1"
 check "SIGTERM: the file says incomplete, with rows saved" \
     sh -c "h5dump -a status term.h5 | grep -q incomplete && h5dump -a rows_complete term.h5 | grep -q '(0): [1-9]'"
 check "SIGTERM: no PNG under its final name" test ! -e term.png
