@@ -192,12 +192,16 @@ static int write_band(void *ctx, uint64_t row0, uint32_t nrows, const uint8_t *p
     size_t used = 0;
     for (int i = 0; i < r->writer_count; i++) {
         struct writer *w = &r->writers[i];
-        part_length part;
-        memcpy(&part, payload + used, sizeof part);
-        if (used + sizeof part + part > length || w->ops->write_band(w, row0, nrows, payload + used + sizeof part, (size_t)part) != 0) {
-            if (used + sizeof part + part > length)
-                snprintf(w->error, sizeof w->error, "a band of rows from %llu arrived truncated",
-                         (unsigned long long)row0);
+        part_length part = 0;
+        if (length - used >= sizeof part)
+            memcpy(&part, payload + used, sizeof part);
+        if (length - used < sizeof part || part > length - used - sizeof part) {
+            snprintf(w->error, sizeof w->error, "a band of rows from %llu arrived truncated",
+                     (unsigned long long)row0);
+            r->failed_writer = w;
+            return -1;
+        }
+        if (w->ops->write_band(w, row0, nrows, payload + used + sizeof part, (size_t)part) != 0) {
             r->failed_writer = w;
             return -1;
         }
@@ -331,7 +335,7 @@ static void print_summary(const struct render *r, const struct schedule_report *
                           const struct render_report *report)
 {
     const struct render_params *p = r->params;
-    double samples = (double)p->width * (double)p->height;
+    double samples = (double)p->width * (double)(p->height - r->resume_row); /* computed by this run */
     fprintf(stderr,
             PROGRAM ": %s %llu x %llu, %.3g samples, %.4g iterations in %.3f s "
                     "(%.1f Msample/s, %.1f Miter/s) on %d rank%s x %d thread%s, kernel %s; "

@@ -63,8 +63,9 @@ extern const struct writer_ops writer_png_ops;
  * cleanly. Call once, before MPI_Init. */
 void writer_hdf5_library_init(void);
 
-/* Reads rows [row0, row0 + nrows) of the counts in an HDF5 output (closed,
- * complete or not) into counts as uint32. Returns 0, or -1 if it cannot. */
+/* Reads rows [row0, row0 + nrows) of the counts in an HDF5 output, complete
+ * or not, also while this process's writer has it open, into counts as
+ * uint32. Returns 0, or -1 if it cannot. */
 int writer_hdf5_read_rows(const char *path, uint64_t row0, uint32_t nrows, uint64_t width, uint32_t *counts);
 
 /* Rows per HDF5 chunk for these parameters: bands must be whole multiples of

@@ -452,8 +452,6 @@ static int flush_to_disk(hid_t file)
     return fd && fsync(*fd) != 0 ? -1 : 0;
 }
 
-/* Makes the rows written so far durable, then records them in rows_complete
- * (and makes that durable too): the record never runs ahead of the data. */
 /* Whether the file's name still leads to the file being written: a user or a
  * cleanup job may have removed or replaced it, and the rows would then be
  * written to a file nobody can open. */
@@ -468,6 +466,9 @@ static int still_named(struct writer *w)
            named.st_ino == open_file.st_ino;
 }
 
+/* Makes the rows written so far durable, then records them in rows_complete
+ * (and makes that durable too): the record never runs ahead of the data.
+ * Fails, without writing, once the file has lost its name. */
 static int checkpoint(struct writer *w)
 {
     struct hdf5_state *s = w->state;
