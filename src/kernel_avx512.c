@@ -1,3 +1,11 @@
+/* Blocks of BLOCK steps on every vector until none has an active lane. */
+#define ITERATE_WHILE_ACTIVE                                                              \
+    while ((0 FOR_V(ACT_OR)) != 0) {                                                      \
+        FOR_V(BEGIN)                                                                      \
+        _Pragma("GCC unroll 16") for (int s = 0; s < BLOCK; s++) { FOR_S(STEP) }          \
+        FOR_S(FINISH)                                                                     \
+    }
+
 /* kernel_avx512.c - the escape-time kernel on AVX-512F vectors of 8 doubles. */
 #include "kernel_internal.h"
 
@@ -260,27 +268,13 @@ INLINE TARGET void row(const struct kernel_spec *spec, const double *x, double y
             FOR_S(REFILL)
             if ((0 FOR_V(ACT_OR)) == 0)
                 break;
-            while ((0 FOR_V(ACT_OR)) != 0) {
-                FOR_V(BEGIN)
-#pragma GCC unroll 16
-                for (int s = 0; s < BLOCK; s++) {
-                    FOR_S(STEP)
-                }
-                FOR_S(FINISH)
-            }
+            ITERATE_WHILE_ACTIVE
             FOR_S(REPLAY)
         }
         return;
     }
     FOR_S(REFILL)
-    while ((0 FOR_V(ACT_OR)) != 0) {
-        FOR_V(BEGIN)
-#pragma GCC unroll 16
-        for (int s = 0; s < BLOCK; s++) {
-            FOR_S(STEP)
-        }
-        FOR_S(FINISH)
-    }
+    ITERATE_WHILE_ACTIVE
 }
 
 /* Dispatches to the instance of row for the spec. */
