@@ -221,6 +221,59 @@ static int get_scalar(hid_t object, const char *name, hid_t mem_type, void *valu
     return rc < 0 ? -1 : 0;
 }
 
+/* ---- Self-description for netCDF-4 and CF readers (xarray, ncdump) -------------
+ * The file is plain HDF5 that netCDF-4 readers open as is: x and y are
+ * dimension scales, so they become the dimensions and coordinate variables of
+ * counts. Strings are fixed-length, NUL-terminated ASCII, which netCDF-C reads
+ * as text attributes and xarray shows as str with either engine. */
+
+/* Describes one dataset for CF readers: its long_name and its units (a UDUNITS
+ * string, "1" for a dimensionless number). Call it once for each dataset
+ * written; it replaces earlier values. Returns 0, or -1 on an HDF5 error. */
+static int describe_variable(hid_t dset, const char *long_name, const char *units)
+{
+    return put_string(dset, "long_name", long_name) == 0 && put_string(dset, "units", units) == 0 ? 0 : -1;
+}
+
+/* The UTC time now as "YYYY-MM-DDTHH:MM:SSZ", the start of a history line. */
+static void utc_timestamp(char *text, size_t len)
+{
+    time_t now = time(NULL);
+    struct tm utc;
+    gmtime_r(&now, &utc);
+    strftime(text, len, "%Y-%m-%dT%H:%M:%SZ", &utc);
+}
+
+/* The file-wide CF attributes of a new file: Conventions, title, source and
+ * the first history line. Returns 0, or -1 on an HDF5 error. */
+static int describe_file(hid_t file, const struct render_params *p)
+{
+    char stamp[32], history[128];
+    utc_timestamp(stamp, sizeof stamp);
+    snprintf(history, sizeof history, "%s %s: rendered", stamp, PACKAGE_STRING);
+    int rc = put_string(file, "Conventions", "CF-1.8");
+    rc |= put_string(file, "title", p->fractal == FRACTAL_JULIA
+                                        ? "Julia set: escape-time iteration counts"
+                                        : "Mandelbrot set: escape-time iteration counts");
+    rc |= put_string(file, "source", PACKAGE_STRING " (escape-time iteration of z^2 + c)");
+    rc |= put_string(file, "history", history);
+    return rc;
+}
+
+/* Appends "TIME mpifractal VERSION: what" as a new line of the history
+ * attribute (CF: one line per program that modified the file). Returns 0 or -1. */
+static int append_history(hid_t file, const char *what)
+{
+    char stamp[32], line[128], history[4096] = "";
+    utc_timestamp(stamp, sizeof stamp);
+    snprintf(line, sizeof line, "%s %s: %s", stamp, PACKAGE_STRING, what);
+    size_t used = get_string(file, "history", history, sizeof history) == 0 ? strlen(history) : 0;
+    if (used + strlen(line) + 2 > sizeof history)
+        used = 0; /* too long to keep: start again rather than fail the render */
+    snprintf(history + used, sizeof history - used, "%s%s", used ? "\n" : "", line);
+    return put_string(file, "history", history);
+}
+
 /* Checks that the file was written by mpifractal for the same parameters.
  * Returns 0, or -1 with the first difference in w->error. */
 static int check_parameters(struct writer *w, hid_t file)
@@ -285,8 +338,7 @@ static hid_t make_coordinate(hid_t file, const char *name, double start, double 
     }
     free(block);
     H5Sclose(space);
-    ok = ok && H5DSset_scale(dset, name) >= 0 && put_string(dset, "long_name", long_name) == 0 &&
-         put_string(dset, "units", "1") == 0;
+    ok = ok && H5DSset_scale(dset, name) >= 0 && describe_variable(dset, long_name, "1") == 0;
     if (!ok) {
         if (dset >= 0)
             H5Dclose(dset);
@@ -529,6 +581,8 @@ static int hdf5_reopen(struct writer *w, hid_t fapl)
                         "missing or damaged", p->hdf5_path), -1;
     s->rows_recorded = s->rows_written;
     w->resume_row = s->rows_written;
+    if (append_history(s->file, "resumed") != 0)
+        return hdf5_fail(w, "cannot resume: cannot write attributes to");
     return 0;
 }
 
@@ -554,8 +608,8 @@ static int hdf5_open(struct writer *w)
     H5Pclose(fapl);
     if (s->file < 0)
         return hdf5_fail(w, "cannot create HDF5 file");
-    if (set_status(s->file, "incomplete") != 0 || put_parameters(s->file, p) != 0 ||
-        put_u64(s->file, "rows_complete", 0) != 0)
+    if (set_status(s->file, "incomplete") != 0 || describe_file(s->file, p) != 0 ||
+        put_parameters(s->file, p) != 0 || put_u64(s->file, "rows_complete", 0) != 0)
         return hdf5_fail(w, "cannot write attributes to");
 
     hsize_t dims[2] = {p->height, p->width}, chunk[2];
@@ -573,13 +627,15 @@ static int hdf5_open(struct writer *w)
     H5Sclose(space);
     if (s->counts < 0)
         return hdf5_fail(w, "cannot create dataset 'counts' in");
-    if (put_string(s->counts, "long_name", "escape-time iteration count") != 0 ||
-        put_string(s->counts, "units", "iterations") != 0 ||
+    if (describe_variable(s->counts, "escape-time iteration count", "1") != 0 ||
         put_u32(s->counts, "itermax", p->itermax) != 0)
         return hdf5_fail(w, "cannot write attributes to");
 
-    hid_t y = make_coordinate(s->file, "y", p->ytop, p->ybot, p->height, "imaginary part");
-    hid_t x = make_coordinate(s->file, "x", p->xleft, p->xright, p->width, "real part");
+    int julia = p->fractal == FRACTAL_JULIA; /* the samples are z(0) for Julia, c for Mandelbrot */
+    hid_t y = make_coordinate(s->file, "y", p->ytop, p->ybot, p->height,
+                              julia ? "imaginary part of z(0)" : "imaginary part of c");
+    hid_t x = make_coordinate(s->file, "x", p->xleft, p->xright, p->width,
+                              julia ? "real part of z(0)" : "real part of c");
     int ok = x >= 0 && y >= 0 && H5DSattach_scale(s->counts, y, 0) >= 0 &&
              H5DSattach_scale(s->counts, x, 1) >= 0;
     if (x >= 0)
