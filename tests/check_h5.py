@@ -35,7 +35,8 @@ def main():
         a = f.attrs
         for key in ("fractal", "xleft", "xright", "ybot", "ytop", "threshold", "itermin", "itermax",
                     "width", "height", "sampling", "software", "ranks", "wall_seconds", "status",
-                    "total_iterations", "counts_dtype", "compression_level", "kernel", "threads_per_rank"):
+                    "total_iterations", "counts_dtype", "compression_level", "kernel", "threads_per_rank",
+                    "Conventions", "title", "source", "history"):
             expect(key in a, f"attribute {key} missing")
         if problems:
             print("\n".join(problems))
