@@ -8,11 +8,17 @@ plan 21
 # A slow render (scalar kernel, deep zoom): a few seconds on 2 ranks.
 job="-f mandelbrot -R 3000 -M 4000 -x -0.8 -X -0.7 -y 0.05 -Y 0.15 --kernel scalar --band-rows 8 --quiet"
 
-# signal_ranks SIG FILE: signals the mpifractal processes writing FILE (not the launcher).
-signal_ranks() {
-    for pid in $(pgrep -f "mpifractal .*$2"); do
-        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mpifractal ] && kill "-$1" "$pid"
+# rank_pids FILE: the mpifractal processes of this test (same working directory)
+# writing FILE, not the launcher, nor the same test running elsewhere.
+rank_pids() {
+    for pid in $(pgrep -f "mpifractal .*$1"); do
+        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mpifractal ] &&
+            [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$(pwd -P)" ] && echo "$pid"
     done
+}
+# signal_ranks SIG FILE: signals the ranks writing FILE.
+signal_ranks() {
+    for pid in $(rank_pids "$2"); do kill "-$1" "$pid"; done
 }
 # wait_for_start FILE: waits until the render has created its output.
 wait_for_start() {
@@ -55,7 +61,7 @@ for round in 1 2 3; do
     launcher=$!
     wait_for_start kill.h5
     sleep "0.$(( (round * 37 + $$) % 9 + 1 ))"
-    victim=$(for pid in $(pgrep -f "mpifractal .*kill.h5"); do [ "$(cat /proc/$pid/comm 2>/dev/null)" = mpifractal ] && echo "$pid"; done | tail -1)
+    victim=$(rank_pids kill.h5 | tail -1)
     [ -n "$victim" ] && kill -KILL "$victim"
     wait $launcher
     status=$?
