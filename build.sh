@@ -1,11 +1,19 @@
 #!/bin/sh
 # build.sh - installs what mpifractal needs from Debian (when run as root), then configures and builds it.
 # Usage: ./build.sh                    (Open MPI; again after a change: it only rebuilds)
-#        ./build.sh --with-mpi=mpich   (MPICH instead; reconfigures when the choice changes)
+#        ./build.sh --with-mpi=mpich   (MPICH instead; later runs without an argument keep it)
+#        ./build.sh --with-mpi=openmpi (back to Open MPI: reconfigures and rebuilds everything)
 set -eu
 cd "$(dirname "$0")"
 
-mpi=openmpi
+# The MPI this tree is configured for (config.status records configure's arguments).
+configured=none
+if [ -f Makefile ] && [ -x config.status ]; then
+    configured=$(./config.status --config | sed -n 's/.*--with-mpi=\([a-z]*\).*/\1/p')
+    configured=${configured:-openmpi}
+fi
+mpi=$configured
+[ "$mpi" != none ] || mpi=openmpi
 for arg in "$@"; do
     case $arg in
         --with-mpi=openmpi|--with-mpi=mpich) mpi=${arg#--with-mpi=} ;;
@@ -36,12 +44,6 @@ if [ -n "$missing" ]; then
     fi
 fi
 [ -x configure ] || ./bootstrap
-# The MPI this tree is configured for (config.status records configure's arguments).
-configured=none
-if [ -f Makefile ] && [ -x config.status ]; then
-    configured=$(./config.status --config | sed -n "s/.*'--with-mpi=\([a-z]*\)'.*/\1/p")
-    configured=${configured:-openmpi}
-fi
 if [ "$configured" != "$mpi" ]; then
     # Objects built with the other MPI's compiler wrapper must not be reused.
     [ "$configured" = none ] || make clean >/dev/null
