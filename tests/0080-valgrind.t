@@ -1,6 +1,7 @@
 #!/bin/sh
 # Memcheck: a small 2-rank render and a bad-input run show no memory error and leak nothing of the project's.
-# Only Open MPI's own reports are suppressed: Open MPI's file and tests/valgrind-openmpi.supp.
+# Only the MPI library's own reports are suppressed: tests/valgrind-$MPIFRACTAL_MPI.supp
+# (openmpi or mpich, from configure's --with-mpi) and, with Open MPI, Open MPI's own file.
 . "$TESTS_SRCDIR/lib.sh"
 
 command -v valgrind >/dev/null 2>&1 || skip_all "valgrind is not installed (apt-get install valgrind)"
@@ -10,10 +11,12 @@ if [ "${MPIFRACTAL_SANITIZERS:-no}" = yes ]; then
     exit 0
 fi
 
-suppressions="--suppressions=$TESTS_SRCDIR/valgrind-openmpi.supp"
-for f in /usr/share/openmpi/openmpi-valgrind.supp /usr/share/openmpi/openmpi-valgrind.supp.gz; do
-    [ -f "$f" ] && suppressions="$suppressions --suppressions=$f" && break
-done
+suppressions="--suppressions=$TESTS_SRCDIR/valgrind-$MPIFRACTAL_MPI.supp"
+if [ "$MPIFRACTAL_MPI" = openmpi ]; then
+    for f in /usr/share/openmpi/openmpi-valgrind.supp /usr/share/openmpi/openmpi-valgrind.supp.gz; do
+        [ -f "$f" ] && suppressions="$suppressions --suppressions=$f" && break
+    done
+fi
 # shellcheck disable=SC2086 # one word per option
 set -- valgrind --error-exitcode=3 --leak-check=full --num-callers=50 $suppressions --log-file=memcheck.%p.log
 memcheck_args="$*"

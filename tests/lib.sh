@@ -4,6 +4,7 @@
 
 : "${MPIFRACTAL:?run the tests through make check}"
 : "${MPIEXEC:=mpiexec}"
+: "${MPIFRACTAL_MPI:=openmpi}"   # the MPI implementation, openmpi or mpich (configure --with-mpi)
 : "${PYTHON3:=/usr/bin/python3}"
 TEST_TIMEOUT=${TEST_TIMEOUT:-300}
 
