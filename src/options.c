@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "channels.h"
 #include "grid.h"
 #include "kernel.h"
 
@@ -34,6 +35,7 @@ enum opt_type {
     OPT_BOOL,    /* flag: stores 1 (or 0 when inverted); yes/no in job files */
     OPT_KERNEL,  /* auto | scalar | avx2 | avx512 */
     OPT_DTYPE,   /* auto | uint16 | uint32 */
+    OPT_CHANNELS, /* comma-separated list: counts, smooth, distance */
     OPT_JOB,     /* --job FILE: read before the command line is applied */
     OPT_HELP,
     OPT_VERSION
@@ -87,6 +89,12 @@ static const struct option_def option_table[] = {
      "fastest PNG compression (zlib level 1) instead of level 6", NULL},
     {0, "png-depth", "BITS", OPT_UINT32, FIELD(png_depth), 0,
      "8 or 16 bits per grey level; 16 keeps every count up to itermax 65535 apart [8]", NULL},
+    {0, "channels", "LIST", OPT_CHANNELS, FIELD(channels), 0,
+     "HDF5 datasets, comma-separated: counts (always), smooth, distance [counts]", NULL},
+    {0, "smooth-radius", "R", OPT_DOUBLE, FIELD(smooth_radius), 0,
+     "smooth and distance follow escaped orbits to |z| > R (counts keep -t) [65536]", NULL},
+    {0, "samples", "K", OPT_UINT32, FIELD(samples), 0,
+     "K x K samples per pixel: the PNG averages their colours, smooth/distance their means [1]", NULL},
     {0, "compress", "LEVEL", OPT_UINT32, FIELD(compress), 0,
      "HDF5 deflate level 0-9 with byte shuffle, done by the computing ranks; 0 = off [1]", NULL},
     {0, "dtype", "TYPE", OPT_DTYPE, FIELD(dtype_bits), 0,
@@ -271,6 +279,14 @@ static int apply_value(const struct option_def *opt, const char *value, struct r
             return -1;
         }
         return 0;
+    case OPT_CHANNELS: {
+        char bad[64];
+        if (channel_list_parse(value, (uint32_t *)field, bad, sizeof bad) != 0) {
+            set_error(err, errlen, from, opt, "unknown channel '%s' (choose from counts, smooth, distance)", bad);
+            return -1;
+        }
+        return 0;
+    }
     case OPT_DOUBLE:
         rc = parse_double(value, (double *)field);
         if (rc == -1)
@@ -549,6 +565,8 @@ static void set_defaults(struct render_params *params)
     params->progress = -1;
     params->png_depth = 8;
     params->compress = 1;
+    params->smooth_radius = CHANNEL_DEFAULT_RADIUS;
+    params->samples = 1;
 }
 
 /* Checks the parameters together and fills the defaults that depend on others. */
@@ -609,6 +627,15 @@ static int finish_params(struct render_params *params, const struct given *given
     }
     if (params->png_depth != 8 && params->png_depth != 16) {
         snprintf(err, errlen, "png-depth (%u) must be 8 or 16", params->png_depth);
+        return -1;
+    }
+    if (!(params->smooth_radius >= 2.0 && params->smooth_radius <= 1e50)) {
+        snprintf(err, errlen, "smooth-radius (%g) must be between 2 and 1e50", params->smooth_radius);
+        return -1;
+    }
+    if (params->samples < 1 || params->samples > 16) {
+        snprintf(err, errlen, "samples (%u) must be between 1 and 16 (samples x samples per pixel)",
+                 params->samples);
         return -1;
     }
     if (params->dtype_bits == 16 && params->itermax > UINT16_MAX) {

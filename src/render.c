@@ -13,6 +13,7 @@
 #include <omp.h>
 #endif
 
+#include "channels.h"
 #include "config.h"
 #include "grid.h"
 #include "kernel.h"
@@ -32,6 +33,8 @@
 struct render {
     const struct render_params *params;
     struct kernel_spec spec;
+    struct channel_spec channel_spec;
+    struct band_layout layout; /* the planes a band carries */
     double *x; /* the sample coordinates along the real axis */
     struct writer writers[MAX_WRITERS];
     int writer_count;
@@ -79,7 +82,8 @@ static int stop_was_requested(void *ctx)
 /* Computes rows [row0, row0 + nrows): tiles of one row are shared among the
  * rank's threads. Samples are independent, so the counts do not depend on how
  * the rows are cut. */
-static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, uint32_t *counts, uint64_t *iterations)
+static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *out,
+                        uint64_t *iterations)
 {
     struct render *r = ctx;
     const struct render_params *p = r->params;
@@ -93,10 +97,14 @@ static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, uint32_t *coun
         uint64_t col0 = (uint64_t)(t % tiles_per_row) * TILE_SAMPLES;
         uint64_t n = p->width - col0 < TILE_SAMPLES ? p->width - col0 : TILE_SAMPLES;
         double y = grid_linspace_at(p->ytop, p->ybot, p->height, row0 + row);
-        uint32_t *out = counts + row * p->width + col0;
-        kernel_row(&r->spec, r->x + col0, y, n, out);
+        size_t at = (size_t)(row * p->width + col0);
+        uint32_t *counts = out->counts + at;
+        kernel_row(&r->spec, r->x + col0, y, n, counts);
+        if (out->smooth || out->distance)
+            channel_row(&r->channel_spec, r->x + col0, y, n, counts, out->smooth ? out->smooth + at : NULL,
+                        out->distance ? out->distance + at : NULL);
         for (uint64_t i = 0; i < n; i++)
-            sum += out[i];
+            sum += counts[i];
     }
     *iterations = sum;
     return 0;
@@ -171,13 +179,14 @@ static int choose_kernel(struct render *r, MPI_Comm comm, int rank, int ranks)
 /* A band's payload holds each output's encoding in turn, each after its length. */
 typedef uint64_t part_length;
 
-static size_t encode_band(void *ctx, uint64_t row0, uint32_t nrows, const uint32_t *counts, uint8_t *payload)
+static size_t encode_band(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *band,
+                          uint8_t *payload)
 {
     struct render *r = ctx;
     size_t used = 0;
     for (int i = 0; i < r->writer_count; i++) {
         const struct writer_ops *ops = r->writers[i].ops;
-        part_length length = ops->encode(r->params, row0, nrows, counts, payload + used + sizeof length);
+        part_length length = ops->encode(r->params, row0, nrows, band, payload + used + sizeof length);
         if (length == 0)
             return 0;
         memcpy(payload + used, &length, sizeof length);
@@ -274,24 +283,27 @@ static int complete_from_file(struct render *r, uint64_t *total_iterations)
     uint32_t chunk_rows = writer_hdf5_chunk_rows(p);
     uint64_t blocks = (16u << 20) / ((uint64_t)chunk_rows * p->width); /* read about 64 MiB at a time */
     uint32_t rows = chunk_rows * (uint32_t)(blocks ? blocks : 1);
-    uint32_t *counts = malloc((size_t)rows * p->width * sizeof(uint32_t));
+    struct band_data band;
+    struct band_layout stored = r->layout;
+    stored.colour_components = 0; /* colours are made from the stored counts and channels */
+    int have_band = band_data_alloc(&band, &stored, (size_t)rows * p->width) == 0;
     uint8_t *encoded = malloc(writer_png_ops.encoded_bound(p, rows));
     struct writer png = {.ops = &writer_png_ops, .params = p};
-    int status = counts && encoded ? 0 : EXIT_FAILED;
+    int status = have_band && encoded ? 0 : EXIT_FAILED;
     if (status == 0 && r->png_from_file && png.ops->open(&png) != 0)
         status = EXIT_FAILED;
     *total_iterations = 0;
     for (uint64_t row0 = 0; status == 0 && row0 < p->height; row0 += rows) {
         uint32_t n = p->height - row0 < rows ? (uint32_t)(p->height - row0) : rows;
-        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, counts) != 0) {
+        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, &band) != 0) {
             snprintf(png.error, sizeof png.error, "cannot read back rows of '%s'", p->hdf5_path);
             status = EXIT_FAILED;
             break;
         }
         for (uint64_t i = 0; i < (uint64_t)n * p->width; i++)
-            *total_iterations += counts[i];
+            *total_iterations += band.counts[i];
         if (r->png_from_file) {
-            size_t length = png.ops->encode(p, row0, n, counts, encoded);
+            size_t length = png.ops->encode(p, row0, n, &band, encoded);
             if (length == 0 || png.ops->write_band(&png, row0, n, encoded, length) != 0)
                 status = EXIT_FAILED;
         }
@@ -301,7 +313,8 @@ static int complete_from_file(struct render *r, uint64_t *total_iterations)
     if (status != 0)
         fprintf(stderr, PROGRAM ": error: %s\n", png.error[0] ? png.error : "out of memory");
     png.ops->discard(&png);
-    free(counts);
+    if (have_band)
+        band_data_free(&band);
     free(encoded);
     return status;
 }
@@ -420,6 +433,9 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     memset(&r, 0, sizeof r);
     r.params = &params;
     kernel_spec_init(&r.spec, &params);
+    channel_spec_init(&r.channel_spec, &params);
+    r.layout.smooth = (params.channels & CHANNEL_SMOOTH) != 0;
+    r.layout.distance = (params.channels & CHANNEL_DISTANCE) != 0;
     r.spec.interior_check = r.spec.periodicity_check = !params.no_shortcuts;
     r.threads = choose_threads(params.threads, comm);
     if (choose_kernel(&r, comm, rank, ranks) != 0)
@@ -462,7 +478,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     struct band_callbacks callbacks = {.ctx = &r, .compute = compute_rows, .encode = encode_band,
                                        .payload_max = payload_bound(&r, plan.band_rows),
                                        .sink = write_band, .progress = report_progress,
-                                       .interrupted = stop_was_requested};
+                                       .interrupted = stop_was_requested, .layout = r.layout};
     struct schedule_report sr = {0};
     if (rank == 0) {
         sr.rank_iterations = calloc((size_t)ranks, sizeof(uint64_t));

@@ -128,7 +128,7 @@ static size_t encode_segment(const struct render_params *p, const uint32_t *coun
 }
 
 static size_t png_encode(const struct render_params *p, uint64_t row0, uint32_t nrows,
-                         const uint32_t *counts, uint8_t *out)
+                         const struct band_data *band, uint8_t *out)
 {
     uint32_t rows = segment_rows(p);
     size_t line = scanline_bytes(p);
@@ -146,7 +146,7 @@ static size_t png_encode(const struct render_params *p, uint64_t row0, uint32_t 
         table[n] = (uint16_t)grey_level(n, p->itermin, p->itermax, p->png_depth == 16 ? 65535 : 255);
     for (uint32_t first = 0; first < nrows; first += rows) {
         uint32_t n = nrows - first < rows ? nrows - first : rows;
-        size_t length = encode_segment(p, counts + (size_t)first * p->width, n, table, raw, grey,
+        size_t length = encode_segment(p, band->counts + (size_t)first * p->width, n, table, raw, grey,
                                        out + used, room - used);
         if (length == 0) {
             used = 0;
