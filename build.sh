@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")"
 
 packages="autoconf automake make gcc pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev
-hdf5-tools libpng-dev zlib1g-dev python3-numpy python3-h5py python3-pil pngcheck valgrind"
+hdf5-tools libpng-dev zlib1g-dev python3-numpy python3-h5py python3-pil python3-matplotlib pngcheck valgrind"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

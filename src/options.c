@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "channels.h"
+#include "colormap.h"
 #include "grid.h"
 #include "kernel.h"
 
@@ -36,6 +37,8 @@ enum opt_type {
     OPT_KERNEL,  /* auto | scalar | avx2 | avx512 */
     OPT_DTYPE,   /* auto | uint16 | uint32 */
     OPT_CHANNELS, /* comma-separated list: counts, smooth, distance */
+    OPT_COLORMAP, /* gray | viridis | cyclic */
+    OPT_COLOR_BY, /* counts | smooth */
     OPT_JOB,     /* --job FILE: read before the command line is applied */
     OPT_HELP,
     OPT_VERSION
@@ -95,6 +98,14 @@ static const struct option_def option_table[] = {
      "smooth and distance follow escaped orbits to |z| > R (counts keep -t) [65536]", NULL},
     {0, "samples", "K", OPT_UINT32, FIELD(samples), 0,
      "K x K samples per pixel: the PNG averages their colours, smooth/distance their means [1]", NULL},
+    {0, "colormap", "NAME", OPT_COLORMAP, FIELD(colormap), 0,
+     "PNG colours: gray (the seed's grey ramp), viridis or cyclic (RGB) [gray]", NULL},
+    {0, "color-by", "WHAT", OPT_COLOR_BY, FIELD(color_by_smooth), 0,
+     "colour the PNG by counts or by smooth (adds the smooth channel) [counts]", NULL},
+    {0, "color-cycle", "N", OPT_UINT32, FIELD(color_cycle), 0,
+     "iterations per turn of the cyclic colour map [32]", NULL},
+    {0, "equalize", NULL, OPT_BOOL, FIELD(equalize), 0,
+     "histogram-equalised PNG colours (the PNG is made from the HDF5 file at the end)", NULL},
     {0, "compress", "LEVEL", OPT_UINT32, FIELD(compress), 0,
      "HDF5 deflate level 0-9 with byte shuffle, done by the computing ranks; 0 = off [1]", NULL},
     {0, "dtype", "TYPE", OPT_DTYPE, FIELD(dtype_bits), 0,
@@ -287,6 +298,22 @@ static int apply_value(const struct option_def *opt, const char *value, struct r
         }
         return 0;
     }
+    case OPT_COLORMAP: {
+        enum colormap_kind kind;
+        if (colormap_parse(value, &kind) != 0) {
+            set_error(err, errlen, from, opt, "unknown colour map '%s' (choose gray, viridis or cyclic)", value);
+            return -1;
+        }
+        *(int *)field = (int)kind;
+        return 0;
+    }
+    case OPT_COLOR_BY:
+        if (strcmp(value, "counts") != 0 && strcmp(value, "smooth") != 0) {
+            set_error(err, errlen, from, opt, "unknown value '%s' (choose counts or smooth)", value);
+            return -1;
+        }
+        *(int *)field = strcmp(value, "smooth") == 0;
+        return 0;
     case OPT_DOUBLE:
         rc = parse_double(value, (double *)field);
         if (rc == -1)
@@ -567,6 +594,7 @@ static void set_defaults(struct render_params *params)
     params->compress = 1;
     params->smooth_radius = CHANNEL_DEFAULT_RADIUS;
     params->samples = 1;
+    params->color_cycle = 32;
 }
 
 /* Checks the parameters together and fills the defaults that depend on others. */
@@ -636,6 +664,27 @@ static int finish_params(struct render_params *params, const struct given *given
     if (params->samples < 1 || params->samples > 16) {
         snprintf(err, errlen, "samples (%u) must be between 1 and 16 (samples x samples per pixel)",
                  params->samples);
+        return -1;
+    }
+    if (params->color_cycle == 0) {
+        snprintf(err, errlen, "color-cycle must be at least 1 iteration");
+        return -1;
+    }
+    if (params->color_by_smooth) /* the PNG's colours come from the smooth channel: compute and keep it */
+        params->channels |= CHANNEL_SMOOTH;
+    if (params->equalize && !params->hdf5_path[0]) {
+        snprintf(err, errlen, "--equalize makes the PNG from the HDF5 file once it is complete: it cannot "
+                 "be used with --no-hdf5");
+        return -1;
+    }
+    if (params->equalize && params->samples > 1) {
+        snprintf(err, errlen, "--equalize cannot be combined with --samples %u (the HDF5 file does not hold "
+                 "every sample)", params->samples);
+        return -1;
+    }
+    if (params->resume && params->png_path[0] && params->samples > 1) {
+        snprintf(err, errlen, "a resumed render makes its PNG from the HDF5 file, which does not hold every "
+                 "sample of --samples %u: resume without --png", params->samples);
         return -1;
     }
     if (params->dtype_bits == 16 && params->itermax > UINT16_MAX) {

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* sched_getaffinity: the CPUs the launcher gave this rank */
 #include "render.h"
 
+#include <math.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #endif
 
 #include "channels.h"
+#include "colormap.h"
 #include "config.h"
 #include "grid.h"
 #include "kernel.h"
@@ -266,7 +268,8 @@ static int open_writers(struct render *r)
         }
         if (w->ops == &writer_hdf5_ops)
             r->resume_row = w->resume_row;
-        if (r->resume_row > 0 && r->writer_count > 1) { /* the PNG cannot start mid-image */
+        /* the PNG cannot start mid-image, nor be equalised before the whole image is known */
+        if ((r->resume_row > 0 || r->params->equalize) && r->writer_count > 1) {
             r->png_from_file = 1;
             r->writer_count = 1;
         }
@@ -274,34 +277,70 @@ static int open_writers(struct render *r)
     return 0;
 }
 
-/* Rank 0, at the end of a resumed run: reads the finished counts back from the
- * HDF5 file to total them and, if wanted, to write the PNG that could not be
- * streamed. Returns 0, or EXIT_FAILED after printing why. */
+/* Rank 0: makes the histogram of the whole image for an equalised PNG by
+ * reading the finished file in blocks of rows. Returns 0, or -1. */
+static int equalize_from_file(const struct render_params *p, struct band_data *band, uint32_t rows,
+                              struct equalization *eq)
+{
+    struct colouring colouring;
+    uint64_t *histogram;
+    colouring_init(&colouring, p, NULL);
+    if (equalization_init(eq, &colouring, &histogram) != 0)
+        return -1;
+    for (uint64_t row0 = 0; row0 < p->height; row0 += rows) {
+        uint32_t n = p->height - row0 < rows ? (uint32_t)(p->height - row0) : rows;
+        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, band) != 0) {
+            equalization_finish(eq, histogram);
+            equalization_free(eq);
+            return -1;
+        }
+        equalization_add(eq, &colouring, histogram, band->counts, band->smooth, (size_t)n * p->width);
+    }
+    equalization_finish(eq, histogram);
+    return 0;
+}
+
+/* Rank 0, at the end of a resumed run or of one with an equalised PNG: reads
+ * the finished counts back from the HDF5 file to total them and, if wanted,
+ * to write the PNG that could not be streamed. Returns 0, or EXIT_FAILED
+ * after printing why. */
 static int complete_from_file(struct render *r, uint64_t *total_iterations)
 {
     const struct render_params *p = r->params;
+    const int equalizing = r->png_from_file && p->equalize;
+    struct band_layout stored = r->layout; /* what the file holds, and colours when equalising */
+    stored.colour_components = equalizing ? colormap_components((enum colormap_kind)p->colormap) : 0;
     uint32_t chunk_rows = writer_hdf5_chunk_rows(p);
-    uint64_t blocks = (16u << 20) / ((uint64_t)chunk_rows * p->width); /* read about 64 MiB at a time */
-    uint32_t rows = chunk_rows * (uint32_t)(blocks ? blocks : 1);
+    uint64_t blocks = (64u << 20) / band_layout_sample_bytes(&stored) / ((uint64_t)chunk_rows * p->width);
+    uint32_t rows = chunk_rows * (uint32_t)(blocks ? blocks : 1); /* about 64 MiB at a time */
     struct band_data band;
-    struct band_layout stored = r->layout;
-    stored.colour_components = 0; /* colours are made from the stored counts and channels */
     int have_band = band_data_alloc(&band, &stored, (size_t)rows * p->width) == 0;
     uint8_t *encoded = malloc(writer_png_ops.encoded_bound(p, rows));
     struct writer png = {.ops = &writer_png_ops, .params = p};
+    struct equalization eq = {0};
+    struct colouring colouring;
     int status = have_band && encoded ? 0 : EXIT_FAILED;
+    if (status == 0 && equalizing && equalize_from_file(p, &band, rows, &eq) != 0) {
+        snprintf(png.error, sizeof png.error, "cannot read back '%s' to equalise the PNG", p->hdf5_path);
+        status = EXIT_FAILED;
+    }
+    colouring_init(&colouring, p, &eq);
     if (status == 0 && r->png_from_file && png.ops->open(&png) != 0)
         status = EXIT_FAILED;
     *total_iterations = 0;
     for (uint64_t row0 = 0; status == 0 && row0 < p->height; row0 += rows) {
         uint32_t n = p->height - row0 < rows ? (uint32_t)(p->height - row0) : rows;
+        size_t samples = (size_t)n * p->width;
         if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, &band) != 0) {
             snprintf(png.error, sizeof png.error, "cannot read back rows of '%s'", p->hdf5_path);
             status = EXIT_FAILED;
             break;
         }
-        for (uint64_t i = 0; i < (uint64_t)n * p->width; i++)
+        for (size_t i = 0; i < samples; i++)
             *total_iterations += band.counts[i];
+        for (size_t i = 0; equalizing && i < samples; i++)
+            colouring_sample(&colouring, band.counts[i], band.smooth ? band.smooth[i] : NAN,
+                             band.colour + i * stored.colour_components);
         if (r->png_from_file) {
             size_t length = png.ops->encode(p, row0, n, &band, encoded);
             if (length == 0 || png.ops->write_band(&png, row0, n, encoded, length) != 0)
@@ -315,6 +354,7 @@ static int complete_from_file(struct render *r, uint64_t *total_iterations)
     png.ops->discard(&png);
     if (have_band)
         band_data_free(&band);
+    equalization_free(&eq);
     free(encoded);
     return status;
 }
@@ -512,7 +552,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
                     r.failed_writer ? r.failed_writer->error : "a rank could not compute its rows");
             discard_writers(&r);
         } else {
-            if (r.resume_row > 0 && complete_from_file(&r, &report.total_iterations) != 0) {
+            if ((r.resume_row > 0 || r.png_from_file) && complete_from_file(&r, &report.total_iterations) != 0) {
                 discard_writers(&r);
                 status = EXIT_FAILED;
             }

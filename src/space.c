@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include "channels.h"
+
 #define COMPRESSION_MARGIN 3
 
 uint64_t space_estimate_hdf5(const struct render_params *p)
@@ -17,7 +19,9 @@ uint64_t space_estimate_hdf5(const struct render_params *p)
     uint64_t counts = p->width * p->height * (params_count_bits(p) / 8);
     if (p->compress > 0)
         counts /= COMPRESSION_MARGIN;
-    return counts + (p->width + p->height) * sizeof(double);
+    /* float32 channels hardly compress: counted at their raw size */
+    uint64_t channels = ((p->channels & CHANNEL_SMOOTH) != 0) + ((p->channels & CHANNEL_DISTANCE) != 0);
+    return counts + channels * p->width * p->height * sizeof(float) + (p->width + p->height) * sizeof(double);
 }
 
 uint64_t space_estimate_png(const struct render_params *p)
