@@ -23,6 +23,7 @@
 #include "progress.h"
 #include "schedule.h"
 #include "space.h"
+#include "supersample.h"
 #include "writer.h"
 
 #define PROGRAM "mpifractal"
@@ -37,6 +38,8 @@ struct render {
     struct kernel_spec spec;
     struct channel_spec channel_spec;
     struct band_layout layout; /* the planes a band carries */
+    struct colouring colouring;        /* of the PNG's samples */
+    struct supersample_spec supersample; /* --samples above 1 */
     double *x; /* the sample coordinates along the real axis */
     struct writer writers[MAX_WRITERS];
     int writer_count;
@@ -102,7 +105,11 @@ static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct b
         size_t at = (size_t)(row * p->width + col0);
         uint32_t *counts = out->counts + at;
         kernel_row(&r->spec, r->x + col0, y, n, counts);
-        if (out->smooth || out->distance)
+        if (p->samples > 1)
+            supersample_tile(&r->supersample, r->x + col0, y, n, out->smooth ? out->smooth + at : NULL,
+                             out->distance ? out->distance + at : NULL,
+                             out->colour ? out->colour + at * out->colour_components : NULL);
+        else if (out->smooth || out->distance)
             channel_row(&r->channel_spec, r->x + col0, y, n, counts, out->smooth ? out->smooth + at : NULL,
                         out->distance ? out->distance + at : NULL);
         for (uint64_t i = 0; i < n; i++)
@@ -476,6 +483,12 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     channel_spec_init(&r.channel_spec, &params);
     r.layout.smooth = (params.channels & CHANNEL_SMOOTH) != 0;
     r.layout.distance = (params.channels & CHANNEL_DISTANCE) != 0;
+    colouring_init(&r.colouring, &params, NULL);
+    if (params.samples > 1 && params.png_path[0]) /* the PNG averages the colours of each pixel's samples */
+        r.layout.colour_components = r.colouring.components;
+    r.supersample = (struct supersample_spec){.k = params.samples, .kernel = &r.spec,
+                                              .channels = &r.channel_spec, .colouring = &r.colouring};
+    supersample_spacing(&r.supersample, &params);
     r.spec.interior_check = r.spec.periodicity_check = !params.no_shortcuts;
     r.threads = choose_threads(params.threads, comm);
     if (choose_kernel(&r, comm, rank, ranks) != 0)

@@ -3,6 +3,9 @@
 
 Usage: channels_reference.py OUTPUT.h5
 
+With samples K > 1 in the file, smooth and distance are the means over each
+pixel's K x K samples, as README documents.
+
 Reads the render's parameters from the file's root attributes, recomputes
 every sample's orbit with numpy float64 arrays (the same operations as the
 documented escape count, plus the derivative: dz' = 2 z dz + 1 from 0 for the
@@ -20,10 +23,14 @@ import h5py
 import numpy as np
 
 
-def reference(a):
+def grid(a):
     x = np.linspace(a["xleft"], a["xright"], int(a["width"]))
     y = np.linspace(a["ytop"], a["ybot"], int(a["height"]))
-    xs, ys = np.meshgrid(x, y)
+    return np.meshgrid(x, y)
+
+
+def orbits(a, xs, ys):
+    """Counts, smooth and distance (float64, NaN where never escaped) of the samples (xs, ys)."""
     mandelbrot = a["fractal"] in (b"mandelbrot", "mandelbrot")
     if mandelbrot:
         re, im, cre, cim = np.zeros_like(xs), np.zeros_like(xs), xs, ys
@@ -33,7 +40,7 @@ def reference(a):
         cre, cim = np.full_like(xs, a["c_real"]), np.full_like(xs, a["c_imag"])
         dre, dim, add = np.ones_like(xs), np.zeros_like(xs), 0.0
     itermax, escape2 = int(a["itermax"]), a["threshold"] ** 2
-    radius2 = a["smooth_radius"] ** 2
+    radius2 = a.get("smooth_radius", 65536.0) ** 2  # absent without channels: only counts matter then
     counts = np.full(xs.shape, itermax, dtype=np.int64)
     escaped = np.zeros(xs.shape, dtype=bool)
     done = np.zeros(xs.shape, dtype=bool)
@@ -66,6 +73,32 @@ def reference(a):
         distance[done & ~np.isfinite(final_dmod)] = 0.0
     smooth[~done] = np.nan
     distance[~done] = np.nan
+    return counts, smooth, distance
+
+
+def reference(a):
+    """The file's three datasets as documented: with samples K > 1, counts at
+    the grid points and smooth/distance the means over the K x K samples of
+    each pixel that are not NaN (each rounded to float32, then summed in
+    double in the program's order)."""
+    xs, ys = grid(a)
+    counts, smooth, distance = orbits(a, xs, ys)
+    k = int(a.get("samples", 1))
+    if k > 1:
+        dx = (a["xright"] - a["xleft"]) / (int(a["width"]) - 1)
+        dy = (a["ytop"] - a["ybot"]) / (int(a["height"]) - 1)
+        sums = [np.zeros(xs.shape), np.zeros(xs.shape)]
+        ns = [np.zeros(xs.shape, dtype=np.int64), np.zeros(xs.shape, dtype=np.int64)]
+        for b in range(k):
+            for i in range(k):
+                _, s, d = orbits(a, xs + ((i + 0.5) / k - 0.5) * dx, ys + ((b + 0.5) / k - 0.5) * dy)
+                for c, v in enumerate((s, d)):
+                    v = v.astype(np.float32).astype(np.float64)  # each sample's value as stored alone
+                    ok = ~np.isnan(v)
+                    sums[c][ok] += v[ok]
+                    ns[c] += ok
+        with np.errstate(invalid="ignore"):
+            smooth, distance = (np.where(ns[c] > 0, sums[c] / ns[c], np.nan) for c in range(2))
     return counts, smooth.astype(np.float32), distance.astype(np.float32)
 
 

@@ -7,10 +7,13 @@ Usage: check_colors.py IMAGE.png OUTPUT.h5 COLORMAP COLOR_BY [CYCLE] [--equalize
 Decodes the PNG itself (zlib and the five PNG filters), recomputes every
 pixel's colour from the counts or smooth values in the HDF5 file as README
 documents it, with the viridis entries taken from matplotlib.cm.viridis, and
-compares: exactly, or within LEVELS (default 0) levels for the cyclic map
-(numpy's cos may round differently from the C library's). With --table,
+compares: exactly, or within 1 level for the cyclic map (numpy's cos may
+round differently from the C library's). With samples K > 1 in the file, the
+expected colour is the rounded mean of the colours of each pixel's K x K
+samples, recomputed with tests/channels_reference.py. With --table,
 checks that the C table holds matplotlib's 256 entries. Exits 0 when all match.
 """
+import os
 import re
 import struct
 import sys
@@ -99,6 +102,24 @@ def equalized(values, escaped, by_smooth, itermin, itermax):
     return np.where(u >= bins, 1.0, t)
 
 
+def expected_colours(kind, color_by, counts, smooth, itermin, itermax, cycle, top, equalize):
+    values = smooth if color_by == "smooth" else counts.astype(np.float64)
+    interior = (counts >= itermax) | np.isnan(values)
+    with np.errstate(invalid="ignore"):
+        if equalize:
+            t = equalized(values, ~interior, color_by == "smooth", itermin, itermax)
+        elif kind == "cyclic":
+            t = np.maximum(values - itermin, 0.0) / cycle
+        else:
+            t = (values - itermin) / (itermax - itermin)
+        expected = colour(kind, t, top)
+    if kind == "gray" and color_by == "counts" and not equalize:
+        span = itermax - itermin
+        expected = (((np.maximum(counts, itermin) - itermin) * top + span // 2) // span)[..., None]
+    expected[interior] = top if kind == "gray" else 0
+    return expected
+
+
 def main():
     if sys.argv[1] == "--table":
         text = open(sys.argv[2]).read()
@@ -116,20 +137,23 @@ def main():
         counts = f["counts"][...].astype(np.int64)
         smooth = f["smooth"][...].astype(np.float64) if color_by == "smooth" else None
         itermin, itermax = int(f.attrs["itermin"]), int(f.attrs["itermax"])
-    values = smooth if color_by == "smooth" else counts.astype(np.float64)
-    interior = (counts >= itermax) | np.isnan(values)
-    with np.errstate(invalid="ignore"):
-        if equalize:
-            t = equalized(values, ~interior, color_by == "smooth", itermin, itermax)
-        elif kind == "cyclic":
-            t = np.maximum(values - itermin, 0.0) / cycle
-        else:
-            t = (values - itermin) / (itermax - itermin)
-        expected = colour(kind, t, top)
-    if kind == "gray" and color_by == "counts" and not equalize:
-        span = itermax - itermin
-        expected = (((np.maximum(counts, itermin) - itermin) * top + span // 2) // span)[..., None]
-    expected[interior] = top if kind == "gray" else 0
+        attrs = dict(f.attrs)
+    k = int(attrs.get("samples", 1))
+    if k == 1:
+        expected = expected_colours(kind, color_by, counts, smooth, itermin, itermax, cycle, top, equalize)
+    else:  # the rounded mean of the colours of each pixel's k x k samples, recomputed with numpy
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from channels_reference import grid, orbits
+        xs, ys = grid(attrs)
+        dx = (attrs["xright"] - attrs["xleft"]) / (int(attrs["width"]) - 1)
+        dy = (attrs["ytop"] - attrs["ybot"]) / (int(attrs["height"]) - 1)
+        total = 0
+        for b in range(k):
+            for i in range(k):
+                c, s, _ = orbits(attrs, xs + ((i + 0.5) / k - 0.5) * dx, ys + ((b + 0.5) / k - 0.5) * dy)
+                s = s.astype(np.float32).astype(np.float64)
+                total = total + expected_colours(kind, color_by, c, s, itermin, itermax, cycle, top, False)
+        expected = (total + k * k // 2) // (k * k)
     if pixels.shape != expected.shape:
         print(f"PNG is {pixels.shape}, expected {expected.shape}")
         return 1

@@ -1,0 +1,83 @@
+/* supersample.c - K x K samples per pixel: the means of their channels and of their colours. */
+#include "supersample.h"
+
+#include <math.h>
+#include <string.h>
+
+void supersample_spacing(struct supersample_spec *spec, const struct render_params *p)
+{
+    spec->dx = (p->xright - p->xleft) / (double)(p->width - 1);
+    spec->dy = (p->ytop - p->ybot) / (double)(p->height - 1);
+}
+
+/* Running sums of one channel over a tile's samples. */
+struct channel_sums {
+    double sum[SUPERSAMPLE_TILE_MAX];
+    uint32_t n[SUPERSAMPLE_TILE_MAX];
+};
+
+static void add_values(struct channel_sums *sums, const float *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(values[i])) {
+            sums->sum[i] += values[i];
+            sums->n[i]++;
+        }
+}
+
+static void store_means(const struct channel_sums *sums, size_t n, float *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = sums->n[i] ? (float)(sums->sum[i] / sums->n[i]) : NAN;
+}
+
+/* What one tile accumulates; kept off the stack (about 40 KiB). */
+struct tile_work {
+    double xs[SUPERSAMPLE_TILE_MAX];
+    uint32_t counts[SUPERSAMPLE_TILE_MAX];
+    float smooth[SUPERSAMPLE_TILE_MAX], distance[SUPERSAMPLE_TILE_MAX];
+    struct channel_sums smooth_sums, distance_sums;
+    uint32_t colour_sums[SUPERSAMPLE_TILE_MAX][3];
+};
+
+void supersample_tile(const struct supersample_spec *spec, const double *x, double y, size_t n, float *smooth,
+                      float *distance, uint16_t *colour)
+{
+    static _Thread_local struct tile_work work;
+    const struct colouring *col = spec->colouring;
+    const unsigned components = col->components;
+    const int need_smooth = smooth || (colour && col->by_smooth);
+    memset(&work.smooth_sums, 0, sizeof work.smooth_sums);
+    memset(&work.distance_sums, 0, sizeof work.distance_sums);
+    memset(work.colour_sums, 0, sizeof work.colour_sums);
+    for (uint32_t b = 0; b < spec->k; b++) {
+        double yb = y + ((b + 0.5) / spec->k - 0.5) * spec->dy;
+        for (uint32_t a = 0; a < spec->k; a++) {
+            double shift = ((a + 0.5) / spec->k - 0.5) * spec->dx;
+            for (size_t i = 0; i < n; i++)
+                work.xs[i] = x[i] + shift;
+            kernel_row(spec->kernel, work.xs, yb, n, work.counts);
+            if (need_smooth || distance)
+                channel_row(spec->channels, work.xs, yb, n, work.counts, need_smooth ? work.smooth : NULL,
+                            distance ? work.distance : NULL);
+            if (smooth)
+                add_values(&work.smooth_sums, work.smooth, n);
+            if (distance)
+                add_values(&work.distance_sums, work.distance, n);
+            for (size_t i = 0; colour && i < n; i++) {
+                uint16_t levels[3];
+                colouring_sample(col, work.counts[i], need_smooth ? work.smooth[i] : NAN, levels);
+                for (unsigned c = 0; c < components; c++)
+                    work.colour_sums[i][c] += levels[c];
+            }
+        }
+    }
+    if (smooth)
+        store_means(&work.smooth_sums, n, smooth);
+    if (distance)
+        store_means(&work.distance_sums, n, distance);
+    uint32_t samples = spec->k * spec->k;
+    for (size_t i = 0; colour && i < n; i++)
+        for (unsigned c = 0; c < components; c++)
+            colour[i * components + c] = (uint16_t)((work.colour_sums[i][c] + samples / 2) / samples);
+}
