@@ -25,53 +25,129 @@ static void set_unknown(float *smooth, float *distance)
         *distance = NAN;
 }
 
-void channel_sample(const struct channel_spec *spec, double x, double y, uint32_t count,
-                    float *smooth, float *distance)
+/* Samples whose orbits are replayed together: independent chains of
+ * dependent operations that the CPU overlaps (and the compiler may
+ * vectorise); each lane does exactly the operations of its own sample. */
+#define LANES 8
+#define NO_SAMPLE SIZE_MAX
+
+struct lanes {
+    double re[LANES], im[LANES], c_re[LANES], c_im[LANES], dre[LANES], dim[LANES], mod2[LANES];
+    uint64_t m[LANES], escaped_at[LANES];
+    size_t sample[LANES]; /* index in the row, or NO_SAMPLE */
+};
+
+/* Puts sample i (escape count count) into lane l at its orbit's start. */
+static void start_lane(const struct channel_spec *spec, struct lanes *s, int l, size_t i, double x, double y,
+                       uint32_t count)
 {
-    if (count >= spec->itermax) {
-        set_unknown(smooth, distance);
-        return;
-    }
     const int mandelbrot = spec->fractal == FRACTAL_MANDELBROT;
-    double re = mandelbrot ? 0.0 : x, im = mandelbrot ? 0.0 : y;
-    double c_re = mandelbrot ? x : spec->c_re, c_im = mandelbrot ? y : spec->c_im;
-    double dre = mandelbrot ? 0.0 : 1.0, dim = 0.0, add = mandelbrot ? 1.0 : 0.0;
-    uint64_t escaped_at = (uint64_t)count + 1; /* |z(count + 1)| > threshold */
-    uint64_t m = 0;
-    double mod2 = re * re + im * im;
-    while (m < escaped_at || !(mod2 > spec->radius2)) {
-        if (m >= escaped_at + CHANNEL_EXTRA_STEPS_MAX || isnan(mod2)) {
-            set_unknown(smooth, distance);
-            return;
+    s->re[l] = mandelbrot ? 0.0 : x;
+    s->im[l] = mandelbrot ? 0.0 : y;
+    s->c_re[l] = mandelbrot ? x : spec->c_re;
+    s->c_im[l] = mandelbrot ? y : spec->c_im;
+    s->dre[l] = mandelbrot ? 0.0 : 1.0;
+    s->dim[l] = 0.0;
+    s->mod2[l] = 0.0;
+    s->m[l] = 0;
+    s->escaped_at[l] = (uint64_t)count + 1; /* |z(count + 1)| > threshold */
+    s->sample[l] = i;
+}
+
+/* An idle lane: zeros, which stay zero (no overflow, no subnormals). */
+static void clear_lane(struct lanes *s, int l)
+{
+    s->re[l] = s->im[l] = s->c_re[l] = s->c_im[l] = s->dre[l] = s->dim[l] = s->mod2[l] = 0.0;
+    s->m[l] = 0;
+    s->escaped_at[l] = UINT64_MAX;
+    s->sample[l] = NO_SAMPLE;
+}
+
+/* One step of every lane: the derivative (when wanted) from z(k), then z(k+1). */
+static void step_lanes(struct lanes *s, int with_derivative, double add)
+{
+    if (with_derivative)
+        for (int l = 0; l < LANES; l++) {
+            double ndre = 2.0 * (s->re[l] * s->dre[l] - s->im[l] * s->dim[l]) + add;
+            double ndim = 2.0 * (s->re[l] * s->dim[l] + s->im[l] * s->dre[l]);
+            s->dre[l] = ndre;
+            s->dim[l] = ndim;
         }
-        double ndre = 2.0 * (re * dre - im * dim) + add;
-        double ndim = 2.0 * (re * dim + im * dre);
-        dre = ndre;
-        dim = ndim;
-        double re2 = re * re, im2 = im * im, reim = re * im;
-        re = (re2 - im2) + c_re;
-        im = (reim + reim) + c_im;
-        mod2 = re * re + im * im;
-        m++;
+    for (int l = 0; l < LANES; l++) {
+        double re2 = s->re[l] * s->re[l], im2 = s->im[l] * s->im[l], reim = s->re[l] * s->im[l];
+        s->re[l] = (re2 - im2) + s->c_re[l];
+        s->im[l] = (reim + reim) + s->c_im[l];
+        s->mod2[l] = s->re[l] * s->re[l] + s->im[l] * s->im[l];
+        s->m[l]++;
     }
-    if (!isfinite(mod2)) { /* a threshold or radius so large that z overflowed */
-        set_unknown(smooth, distance);
-        return;
+}
+
+/* If lane l's orbit is done, stores its channels and returns 1, else 0. */
+static int lane_done(const struct channel_spec *spec, const struct lanes *s, int l, float *smooth, float *distance)
+{
+    size_t i = s->sample[l];
+    double mod2 = s->mod2[l];
+    float *out_smooth = smooth ? smooth + i : NULL, *out_distance = distance ? distance + i : NULL;
+    if (s->m[l] >= s->escaped_at[l] && mod2 > spec->radius2) {
+        if (!isfinite(mod2)) { /* a threshold or radius so large that z overflowed */
+            set_unknown(out_smooth, out_distance);
+            return 1;
+        }
+        if (out_smooth)
+            *out_smooth = (float)((double)s->m[l] - log2(0.5 * log2(mod2)));
+        if (out_distance) {
+            double modulus = sqrt(mod2), dmod = sqrt(s->dre[l] * s->dre[l] + s->dim[l] * s->dim[l]);
+            *out_distance = isfinite(dmod) ? (float)(modulus * log(modulus) / dmod) : 0.0f;
+        }
+        return 1;
     }
-    double log2_modulus = 0.5 * log2(mod2);
-    if (smooth)
-        *smooth = (float)((double)m - log2(log2_modulus));
-    if (distance) {
-        double modulus = sqrt(mod2), dmod = sqrt(dre * dre + dim * dim);
-        *distance = isfinite(dmod) ? (float)(modulus * log(modulus) / dmod) : 0.0f;
+    if (s->m[l] >= s->escaped_at[l] + CHANNEL_EXTRA_STEPS_MAX || isnan(mod2)) {
+        set_unknown(out_smooth, out_distance);
+        return 1;
     }
+    return 0;
 }
 
 void channel_row(const struct channel_spec *spec, const double *x, double y, size_t n,
                  const uint32_t *counts, float *smooth, float *distance)
 {
-    for (size_t i = 0; i < n; i++)
-        channel_sample(spec, x[i], y, counts[i], smooth ? smooth + i : NULL, distance ? distance + i : NULL);
+    struct lanes s;
+    size_t next = 0;
+    int busy = 0, idle = LANES;
+    for (int l = 0; l < LANES; l++)
+        clear_lane(&s, l);
+    for (;;) {
+        /* fill idle lanes with the next escaped samples; the others need no orbit */
+        for (int l = 0; idle > 0 && l < LANES && next < n; l++) {
+            if (s.sample[l] != NO_SAMPLE)
+                continue;
+            while (next < n && counts[next] >= spec->itermax) {
+                set_unknown(smooth ? smooth + next : NULL, distance ? distance + next : NULL);
+                next++;
+            }
+            if (next < n) {
+                start_lane(spec, &s, l, next, x[next], y, counts[next]);
+                next++;
+                busy++;
+                idle--;
+            }
+        }
+        if (busy == 0)
+            return;
+        step_lanes(&s, distance != NULL, spec->fractal == FRACTAL_MANDELBROT ? 1.0 : 0.0);
+        for (int l = 0; l < LANES; l++)
+            if (s.sample[l] != NO_SAMPLE && lane_done(spec, &s, l, smooth, distance)) {
+                clear_lane(&s, l);
+                busy--;
+                idle++;
+            }
+    }
+}
+
+void channel_sample(const struct channel_spec *spec, double x, double y, uint32_t count,
+                    float *smooth, float *distance)
+{
+    channel_row(spec, &x, y, 1, &count, smooth, distance);
 }
 
 int channel_list_parse(const char *text, uint32_t *bits, char *bad, size_t badlen)

@@ -76,6 +76,8 @@ static const struct option_def option_table[] = {
      "samples along the real axis: the image width [4000]", "Sampling"},
     {0, "height", "N", OPT_UINT64, FIELD(height), 0,
      "samples along the imaginary axis [from the aspect ratio]", NULL},
+    {0, "samples", "K", OPT_UINT32, FIELD(samples), 0,
+     "K x K samples per pixel: the PNG averages their colours, smooth/distance their means [1]", NULL},
     {'t', "threshold", "T", OPT_DOUBLE, FIELD(threshold), 0,
      "escape radius: a point escapes when |z| > T [2]", "Iterations"},
     {'m', "itermin", "N", OPT_UINT32, FIELD(itermin), 0,
@@ -87,17 +89,15 @@ static const struct option_def option_table[] = {
     {0, "no-hdf5", NULL, OPT_NO_PATH, FIELD(hdf5_path), 0,
      "write no HDF5 file (with no --png: a timing run, nothing written)", NULL},
     {'p', "png", "FILE", OPT_PATH, FIELD(png_path), 0,
-     "also write a grayscale PNG (8-bit; see --png-depth) [none]", NULL},
+     "also write a PNG (8-bit grey; see --png-depth and --colormap) [none]", NULL},
     {0, "fast", NULL, OPT_BOOL, FIELD(png_fast), 0,
      "fastest PNG compression (zlib level 1) instead of level 6", NULL},
     {0, "png-depth", "BITS", OPT_UINT32, FIELD(png_depth), 0,
-     "8 or 16 bits per grey level; 16 keeps every count up to itermax 65535 apart [8]", NULL},
+     "8 or 16 bits per grey or RGB level; 16 keeps counts up to itermax 65535 apart [8]", NULL},
     {0, "channels", "LIST", OPT_CHANNELS, FIELD(channels), 0,
      "HDF5 datasets, comma-separated: counts (always), smooth, distance [counts]", NULL},
     {0, "smooth-radius", "R", OPT_DOUBLE, FIELD(smooth_radius), 0,
      "smooth and distance follow escaped orbits to |z| > R (counts keep -t) [65536]", NULL},
-    {0, "samples", "K", OPT_UINT32, FIELD(samples), 0,
-     "K x K samples per pixel: the PNG averages their colours, smooth/distance their means [1]", NULL},
     {0, "colormap", "NAME", OPT_COLORMAP, FIELD(colormap), 0,
      "PNG colours: gray (the seed's grey ramp), viridis or cyclic (RGB) [gray]", NULL},
     {0, "color-by", "WHAT", OPT_COLOR_BY, FIELD(color_by_smooth), 0,
@@ -846,7 +846,13 @@ void options_help(FILE *out, const char *program)
             "The region edges default to the chosen fractal's view (shown in brackets).\n"
             "\n"
             "PNG grey level: 255 * (max(n, itermin) - itermin) / (itermax - itermin),\n"
-            "rounded: black escapes fast, white never escapes.\n"
+            "rounded: black escapes fast, white never escapes. --colormap viridis maps\n"
+            "the same position to matplotlib's viridis, --colormap cyclic repeats a\n"
+            "rainbow every --color-cycle iterations; both colour the interior black.\n"
+            "\n"
+            "Channels: smooth = m - log2(log2 |z(m)|) and distance = |z| ln|z| / |dz|\n"
+            "at the first m with |z(m)| > --smooth-radius (escaped orbits are followed\n"
+            "past their count; the counts keep -t), NaN where a sample never escaped.\n"
             "\n"
             "Job files: one 'key = value' per line, keys are the long option names\n"
             "(itermax = 200), '#' starts a comment; the command line overrides the file.\n"

@@ -105,7 +105,7 @@ static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct b
         size_t at = (size_t)(row * p->width + col0);
         uint32_t *counts = out->counts + at;
         kernel_row(&r->spec, r->x + col0, y, n, counts);
-        if (p->samples > 1)
+        if (p->samples > 1 && (out->smooth || out->distance || out->colour))
             supersample_tile(&r->supersample, r->x + col0, y, n, out->smooth ? out->smooth + at : NULL,
                              out->distance ? out->distance + at : NULL,
                              out->colour ? out->colour + at * out->colour_components : NULL);

@@ -9,6 +9,7 @@
 #include <sys/statvfs.h>
 
 #include "channels.h"
+#include "colormap.h"
 
 #define COMPRESSION_MARGIN 3
 
@@ -28,7 +29,8 @@ uint64_t space_estimate_png(const struct render_params *p)
 {
     if (!p->png_path[0])
         return 0;
-    return p->width * p->height * (p->png_depth / 8) / COMPRESSION_MARGIN;
+    return p->width * p->height * colormap_components((enum colormap_kind)p->colormap) * (p->png_depth / 8) /
+           COMPRESSION_MARGIN;
 }
 
 /* The filesystem a new file at path would be on, and its free bytes. */
