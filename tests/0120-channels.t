@@ -3,7 +3,7 @@
 . "$TESTS_SRCDIR/lib.sh"
 need_python numpy
 need_python h5py
-plan 29
+plan 30
 
 julia="-R 301 --height 257 -M 100 --channels counts,smooth,distance --quiet"
 mandel="-f mandelbrot -R 301 -M 500 --channels smooth,distance --quiet"
@@ -52,6 +52,11 @@ check "only the channels asked for are written" sh -c "
     $MPIFRACTAL -R 64 --channels distance -o d.h5 --quiet && h5ls d.h5 | grep -q '^distance' && ! h5ls d.h5 | grep -q '^smooth'"
 check "the counts do not change with channels" sh -c "
     $MPIFRACTAL -R 301 --height 257 -M 100 --quiet -o plain.h5 && h5diff -q plain.h5 j-ref.h5 /counts /counts"
+printf 'fractal = mandelbrot\nresolution = 120\nitermax = 300\nchannels = counts,smooth,distance\nsmooth_radius = 1000\nsamples = 2\ncolormap = viridis\ncolor-by = smooth\npng-depth = 16\n' > pictures.job
+check "a job file sets channels, smooth radius, samples and colours" sh -c "
+    $MPIFRACTAL pictures.job -o job.h5 --png job.png --quiet &&
+    h5dump -a smooth_radius job.h5 | grep -q '(0): 1000' && h5dump -a samples job.h5 | grep -q '(0): 2' &&
+    h5ls job.h5 | grep -q '^distance' && test \"\$(od -An -tu1 -j24 -N2 job.png | tr -s ' ')\" = ' 16 2'"
 check "an unknown channel is bad input (exit 2)" sh -c "
     $MPIFRACTAL -R 64 --channels smooth,colour -o bad.h5 2>bad.err; test \$? = 2 && grep -q \"unknown channel 'colour'\" bad.err && test ! -e bad.h5"
 
