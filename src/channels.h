@@ -39,10 +39,13 @@ void channel_spec_init(struct channel_spec *spec, const struct render_params *pa
  *     smooth   = m - log2(log2 |z(m)|)
  *     distance = |z(m)| ln|z(m)| / |dz(m)|
  * The smooth value does not depend on the radius (but for terms of order
- * |c| / radius^2) and, with threshold 2, lies close to [count, count + 1]
- * (exactly for c = 0, within about log2(log2(4 + |c|)) - 1 below otherwise). Samples that never escape (count == itermax), or whose orbit
- * does not pass the radius within CHANNEL_EXTRA_STEPS_MAX steps (or overflows),
- * get NaN in both. A derivative too large for a double gives distance 0. Either output
+ * |c| / radius^2) and is continuous across count boundaries. With threshold
+ * 2 it is exactly in [count, count + 1] for c = 0 and mostly within
+ * [count - 0.33, count + 2] otherwise; an orbit that lingers near |z| = 2
+ * after passing the threshold (c near -2) lies a few iterations higher.
+ * Samples that never escape (count == itermax), or whose orbit does not pass
+ * the radius within CHANNEL_EXTRA_STEPS_MAX steps (or overflows), get NaN in
+ * both. A derivative too large for a double gives distance 0. Either output
  * may be NULL. Pure function of its arguments: the same on every rank, thread
  * and kernel path. */
 void channel_sample(const struct channel_spec *spec, double x, double y, uint32_t count,

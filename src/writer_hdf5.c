@@ -45,8 +45,8 @@ static const struct image_dataset image_datasets[] = {
      "pixel's grid point"},
     {"smooth", CHANNEL_SMOOTH, "smooth iteration count", "iterations",
      "m - log2(log2 |z(m)|) at the first m with |z(m)| > smooth_radius (escaped orbits are followed "
-     "past their count); close to [count, count + 1] for threshold 2; NaN where the sample never "
-     "escaped; with samples > 1, the mean over the pixel's escaped samples"},
+     "past their count); continuous, and mostly within [count - 0.33, count + 2] for threshold 2; NaN "
+     "where the sample never escaped; with samples > 1, the mean over the pixel's escaped samples"},
     {"distance", CHANNEL_DISTANCE, "exterior distance estimate", "1",
      "|z(m)| ln|z(m)| / |dz(m)| at the same m, dz the derivative by c (mandelbrot) or by z(0) "
      "(julia), in units of the plane: the distance to the set lies between half and twice it "
