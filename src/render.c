@@ -32,6 +32,7 @@
 #define SUMMARY_RANKS_LISTED 8
 /* Threads share a band in tiles of this many samples of one row. */
 #define TILE_SAMPLES 1024
+_Static_assert(TILE_SAMPLES <= SUPERSAMPLE_TILE_MAX, "a tile must fit supersample_tile");
 
 struct render {
     const struct render_params *params;
@@ -84,9 +85,10 @@ static int stop_was_requested(void *ctx)
     return stop_requested;
 }
 
-/* Computes rows [row0, row0 + nrows): tiles of one row are shared among the
- * rank's threads. Samples are independent, so the counts do not depend on how
- * the rows are cut. */
+/* Computes rows [row0, row0 + nrows): counts, the channels and colours the
+ * band's layout holds (with --samples, means over each pixel's samples). Tiles
+ * of one row are shared among the rank's threads. Samples are independent, so
+ * nothing depends on how the rows are cut. */
 static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *out,
                         uint64_t *iterations)
 {
@@ -95,8 +97,9 @@ static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct b
     const int64_t tiles_per_row = (int64_t)((p->width + TILE_SAMPLES - 1) / TILE_SAMPLES);
     const int64_t tiles = tiles_per_row * nrows;
     uint64_t sum = 0;
+    int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(r->threads) if (r->threads > 1 && tiles > 1) \
-    reduction(+ : sum)
+    reduction(+ : sum) reduction(| : failed)
     for (int64_t t = 0; t < tiles; t++) {
         uint64_t row = (uint64_t)(t / tiles_per_row);
         uint64_t col0 = (uint64_t)(t % tiles_per_row) * TILE_SAMPLES;
@@ -105,18 +108,18 @@ static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct b
         size_t at = (size_t)(row * p->width + col0);
         uint32_t *counts = out->counts + at;
         kernel_row(&r->spec, r->x + col0, y, n, counts);
-        if (p->samples > 1 && (out->smooth || out->distance || out->colour))
-            supersample_tile(&r->supersample, r->x + col0, y, n, out->smooth ? out->smooth + at : NULL,
-                             out->distance ? out->distance + at : NULL,
-                             out->colour ? out->colour + at * out->colour_components : NULL);
-        else if (out->smooth || out->distance)
-            channel_row(&r->channel_spec, r->x + col0, y, n, counts, out->smooth ? out->smooth + at : NULL,
-                        out->distance ? out->distance + at : NULL);
+        float *smooth = out->smooth ? out->smooth + at : NULL;
+        float *distance = out->distance ? out->distance + at : NULL;
+        uint16_t *colour = out->colour ? out->colour + at * out->colour_components : NULL;
+        if (p->samples > 1 && (smooth || distance || colour))
+            failed |= supersample_tile(&r->supersample, r->x + col0, y, n, smooth, distance, colour) != 0;
+        else if (smooth || distance)
+            channel_row(&r->channel_spec, r->x + col0, y, n, counts, smooth, distance);
         for (uint64_t i = 0; i < n; i++)
             sum += counts[i];
     }
     *iterations = sum;
-    return 0;
+    return failed ? -1 : 0;
 }
 
 /* Threads for this rank: --threads, else OMP_NUM_THREADS, else the CPUs in the
@@ -315,8 +318,9 @@ static int complete_from_file(struct render *r, uint64_t *total_iterations)
 {
     const struct render_params *p = r->params;
     const int equalizing = r->png_from_file && p->equalize;
-    struct band_layout stored = r->layout; /* what the file holds, and colours when equalising */
-    stored.colour_components = equalizing ? colormap_components((enum colormap_kind)p->colormap) : 0;
+    /* the counts, the smooth values when the PNG is coloured by them, colours when equalising */
+    struct band_layout stored = {.smooth = r->png_from_file && p->color_by_smooth,
+                                 .colour_components = equalizing ? colormap_components((enum colormap_kind)p->colormap) : 0};
     uint32_t chunk_rows = writer_hdf5_chunk_rows(p);
     uint64_t blocks = (64u << 20) / band_layout_sample_bytes(&stored) / ((uint64_t)chunk_rows * p->width);
     uint32_t rows = chunk_rows * (uint32_t)(blocks ? blocks : 1); /* about 64 MiB at a time */

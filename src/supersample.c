@@ -2,6 +2,7 @@
 #include "supersample.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void supersample_spacing(struct supersample_spec *spec, const struct render_params *p)
@@ -31,7 +32,7 @@ static void store_means(const struct channel_sums *sums, size_t n, float *out)
         out[i] = sums->n[i] ? (float)(sums->sum[i] / sums->n[i]) : NAN;
 }
 
-/* What one tile accumulates; kept off the stack (about 40 KiB). */
+/* What one tile accumulates; kept off the stack (about 56 KiB). */
 struct tile_work {
     double xs[SUPERSAMPLE_TILE_MAX];
     uint32_t counts[SUPERSAMPLE_TILE_MAX];
@@ -40,44 +41,48 @@ struct tile_work {
     uint32_t colour_sums[SUPERSAMPLE_TILE_MAX][3];
 };
 
-void supersample_tile(const struct supersample_spec *spec, const double *x, double y, size_t n, float *smooth,
-                      float *distance, uint16_t *colour)
+int supersample_tile(const struct supersample_spec *spec, const double *x, double y, size_t n, float *smooth,
+                     float *distance, uint16_t *colour)
 {
-    static _Thread_local struct tile_work work;
+    struct tile_work *w = malloc(sizeof *w);
+    if (!w)
+        return -1;
     const struct colouring *col = spec->colouring;
     const unsigned components = col->components;
     const int need_smooth = smooth || (colour && col->by_smooth);
-    memset(&work.smooth_sums, 0, sizeof work.smooth_sums);
-    memset(&work.distance_sums, 0, sizeof work.distance_sums);
-    memset(work.colour_sums, 0, sizeof work.colour_sums);
+    memset(&w->smooth_sums, 0, sizeof w->smooth_sums);
+    memset(&w->distance_sums, 0, sizeof w->distance_sums);
+    memset(w->colour_sums, 0, sizeof w->colour_sums);
     for (uint32_t b = 0; b < spec->k; b++) {
         double yb = y + ((b + 0.5) / spec->k - 0.5) * spec->dy;
         for (uint32_t a = 0; a < spec->k; a++) {
             double shift = ((a + 0.5) / spec->k - 0.5) * spec->dx;
             for (size_t i = 0; i < n; i++)
-                work.xs[i] = x[i] + shift;
-            kernel_row(spec->kernel, work.xs, yb, n, work.counts);
+                w->xs[i] = x[i] + shift;
+            kernel_row(spec->kernel, w->xs, yb, n, w->counts);
             if (need_smooth || distance)
-                channel_row(spec->channels, work.xs, yb, n, work.counts, need_smooth ? work.smooth : NULL,
-                            distance ? work.distance : NULL);
+                channel_row(spec->channels, w->xs, yb, n, w->counts, need_smooth ? w->smooth : NULL,
+                            distance ? w->distance : NULL);
             if (smooth)
-                add_values(&work.smooth_sums, work.smooth, n);
+                add_values(&w->smooth_sums, w->smooth, n);
             if (distance)
-                add_values(&work.distance_sums, work.distance, n);
+                add_values(&w->distance_sums, w->distance, n);
             for (size_t i = 0; colour && i < n; i++) {
                 uint16_t levels[3];
-                colouring_sample(col, work.counts[i], need_smooth ? work.smooth[i] : NAN, levels);
+                colouring_sample(col, w->counts[i], need_smooth ? w->smooth[i] : NAN, levels);
                 for (unsigned c = 0; c < components; c++)
-                    work.colour_sums[i][c] += levels[c];
+                    w->colour_sums[i][c] += levels[c];
             }
         }
     }
     if (smooth)
-        store_means(&work.smooth_sums, n, smooth);
+        store_means(&w->smooth_sums, n, smooth);
     if (distance)
-        store_means(&work.distance_sums, n, distance);
+        store_means(&w->distance_sums, n, distance);
     uint32_t samples = spec->k * spec->k;
     for (size_t i = 0; colour && i < n; i++)
         for (unsigned c = 0; c < components; c++)
-            colour[i * components + c] = (uint16_t)((work.colour_sums[i][c] + samples / 2) / samples);
+            colour[i * components + c] = (uint16_t)((w->colour_sums[i][c] + samples / 2) / samples);
+    free(w);
+    return 0;
 }

@@ -32,8 +32,9 @@ void supersample_spacing(struct supersample_spec *spec, const struct render_para
  *     that are not NaN (summed in double in that order), NaN if all are;
  *   colour[i * components + c]: the mean of the samples' colour levels,
  *     rounded half up in integers (so a uniform pixel keeps its colour).
- * Any of the three outputs may be NULL. Pure function; thread-safe. */
-void supersample_tile(const struct supersample_spec *spec, const double *x, double y, size_t n, float *smooth,
-                      float *distance, uint16_t *colour);
+ * Any of the three outputs may be NULL. Returns 0, or -1 when memory is
+ * short (nothing written). Thread-safe. */
+int supersample_tile(const struct supersample_spec *spec, const double *x, double y, size_t n, float *smooth,
+                     float *distance, uint16_t *colour);
 
 #endif
