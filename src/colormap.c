@@ -108,8 +108,8 @@ void colouring_sample(const struct colouring *c, uint32_t count, float smooth, u
             out[k] = interior;
         return;
     }
-    if (c->equalized && !c->by_smooth) {
-        colormap_levels(c->kind, c->equalized->cdf[count], c->top, out);
+    if (c->equalized && !c->by_smooth && c->equalized->width == 1.0) {
+        colormap_levels(c->kind, c->equalized->cdf[count], c->top, out); /* one bin per count */
     } else if (c->equalized) {
         colormap_levels(c->kind, equalized_position(c->equalized, v), c->top, out);
     } else if (c->kind == COLORMAP_CYCLIC) {
@@ -131,10 +131,10 @@ int equalization_init(struct equalization *eq, const struct colouring *c, uint64
         eq->bins = bins < EQUALIZE_BINS_MAX ? (uint32_t)bins : EQUALIZE_BINS_MAX;
         eq->low = (double)c->itermin - 2.0;
         eq->width = span / eq->bins;
-    } else {
-        eq->bins = c->itermax; /* escaped counts are 0 .. itermax - 1 */
+    } else { /* escaped counts are 0 .. itermax - 1: one bin each, or as many as smooth values get */
+        eq->bins = c->itermax < EQUALIZE_BINS_MAX ? c->itermax : EQUALIZE_BINS_MAX;
         eq->low = 0;
-        eq->width = 1;
+        eq->width = c->itermax < EQUALIZE_BINS_MAX ? 1.0 : (double)c->itermax / EQUALIZE_BINS_MAX;
     }
     eq->cdf = malloc(eq->bins * sizeof *eq->cdf);
     *histogram = calloc(eq->bins, sizeof **histogram);
@@ -152,7 +152,7 @@ void equalization_add(const struct equalization *eq, const struct colouring *c, 
     for (size_t i = 0; i < n; i++) {
         if (counts[i] >= c->itermax)
             continue;
-        double u = c->by_smooth ? ((double)smooth[i] - eq->low) / eq->width : (double)counts[i];
+        double u = ((c->by_smooth ? (double)smooth[i] : (double)counts[i]) - eq->low) / eq->width;
         if (isnan(u))
             continue;
         uint32_t b = u <= 0 ? 0 : u >= eq->bins ? eq->bins - 1 : (uint32_t)u;

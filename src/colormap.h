@@ -60,8 +60,9 @@ void colouring_init(struct colouring *c, const struct render_params *p, const st
 void colouring_sample(const struct colouring *c, uint32_t count, float smooth, uint16_t *out);
 
 /* Allocates an empty histogram over the values the colouring uses (counts:
- * one bin per count; smooth values: at most 65536 bins from itermin to
- * itermax). Returns 0, or -1 when memory is short. */
+ * one bin per count up to 65536 counts, else 65536 equal bins; smooth values:
+ * at most 65536 bins from itermin - 2 to itermax + 2). Returns 0, or -1 when
+ * memory is short. */
 int equalization_init(struct equalization *eq, const struct colouring *c, uint64_t **histogram);
 
 /* Adds n pixels' values to the histogram (escaped pixels only). */

@@ -43,7 +43,7 @@ static struct render_params params_for(enum colormap_kind kind, int by_smooth)
 
 int main(void)
 {
-    plan(20);
+    plan(22);
     uint16_t c[3], d[3];
     enum colormap_kind kind;
 
@@ -120,6 +120,21 @@ int main(void)
     ok(c[0] == 255 && d[0] == (uint16_t)floor(255 * 4.0 / 7 + 0.5), "equalised grey levels (%u, %u)", c[0], d[0]);
     colouring_sample(&col, 100, NAN, c);
     ok(c[0] == 255, "equalised: never escaped stays white");
+    equalization_free(&eq);
+
+    /* Counts beyond 65536 share 65536 bins: memory stays bounded, colours still rise. */
+    p.itermax = 1000000;
+    colouring_init(&col, &p, NULL);
+    uint32_t spread[4] = {10, 500000, 999999, 1000000};
+    ok(equalization_init(&eq, &col, &histogram) == 0 && eq.bins == 65536, "itermax 1e6: 65536 bins");
+    equalization_add(&eq, &col, histogram, spread, NULL, 4);
+    equalization_finish(&eq, histogram);
+    colouring_init(&col, &p, &eq);
+    uint16_t e[3];
+    colouring_sample(&col, 10, NAN, c);
+    colouring_sample(&col, 500000, NAN, d);
+    colouring_sample(&col, 999999, NAN, e);
+    ok(c[0] < d[0] && d[0] < e[0], "itermax 1e6: equalised levels rise (%u, %u, %u)", c[0], d[0], e[0]);
     equalization_free(&eq);
     return done_testing();
 }
