@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "channels.h"
+#include "colormap.h"
 #include "grid.h"
 #include "kernel.h"
 
@@ -34,6 +36,9 @@ enum opt_type {
     OPT_BOOL,    /* flag: stores 1 (or 0 when inverted); yes/no in job files */
     OPT_KERNEL,  /* auto | scalar | avx2 | avx512 */
     OPT_DTYPE,   /* auto | uint16 | uint32 */
+    OPT_CHANNELS, /* comma-separated list: counts, smooth, distance */
+    OPT_COLORMAP, /* gray | viridis | cyclic */
+    OPT_COLOR_BY, /* counts | smooth */
     OPT_JOB,     /* --job FILE: read before the command line is applied */
     OPT_HELP,
     OPT_VERSION
@@ -71,6 +76,8 @@ static const struct option_def option_table[] = {
      "samples along the real axis: the image width [4000]", "Sampling"},
     {0, "height", "N", OPT_UINT64, FIELD(height), 0,
      "samples along the imaginary axis [from the aspect ratio]", NULL},
+    {0, "samples", "K", OPT_UINT32, FIELD(samples), 0,
+     "K x K samples per pixel: the PNG averages their colours, smooth/distance their means [1]", NULL},
     {'t', "threshold", "T", OPT_DOUBLE, FIELD(threshold), 0,
      "escape radius: a point escapes when |z| > T [2]", "Iterations"},
     {'m', "itermin", "N", OPT_UINT32, FIELD(itermin), 0,
@@ -82,11 +89,23 @@ static const struct option_def option_table[] = {
     {0, "no-hdf5", NULL, OPT_NO_PATH, FIELD(hdf5_path), 0,
      "write no HDF5 file (with no --png: a timing run, nothing written)", NULL},
     {'p', "png", "FILE", OPT_PATH, FIELD(png_path), 0,
-     "also write a grayscale PNG (8-bit; see --png-depth) [none]", NULL},
+     "also write a PNG (8-bit grey; see --png-depth and --colormap) [none]", NULL},
     {0, "fast", NULL, OPT_BOOL, FIELD(png_fast), 0,
      "fastest PNG compression (zlib level 1) instead of level 6", NULL},
     {0, "png-depth", "BITS", OPT_UINT32, FIELD(png_depth), 0,
-     "8 or 16 bits per grey level; 16 keeps every count up to itermax 65535 apart [8]", NULL},
+     "8 or 16 bits per grey or RGB level; 16 keeps counts up to itermax 65535 apart [8]", NULL},
+    {0, "channels", "LIST", OPT_CHANNELS, FIELD(channels), 0,
+     "HDF5 datasets, comma-separated: counts (always), smooth, distance [counts]", NULL},
+    {0, "smooth-radius", "R", OPT_DOUBLE, FIELD(smooth_radius), 0,
+     "smooth and distance follow escaped orbits to |z| > R (counts keep -t) [65536]", NULL},
+    {0, "colormap", "NAME", OPT_COLORMAP, FIELD(colormap), 0,
+     "PNG colours: gray (the seed's grey ramp), viridis or cyclic (RGB) [gray]", NULL},
+    {0, "color-by", "WHAT", OPT_COLOR_BY, FIELD(color_by_smooth), 0,
+     "colour the PNG by counts or by smooth (adds the smooth channel) [counts]", NULL},
+    {0, "color-cycle", "N", OPT_UINT32, FIELD(color_cycle), 0,
+     "iterations per turn of the cyclic colour map [32]", NULL},
+    {0, "equalize", NULL, OPT_BOOL, FIELD(equalize), 0,
+     "histogram-equalised PNG colours (the PNG is made from the HDF5 file at the end)", NULL},
     {0, "compress", "LEVEL", OPT_UINT32, FIELD(compress), 0,
      "HDF5 deflate level 0-9 with byte shuffle, done by the computing ranks; 0 = off [1]", NULL},
     {0, "dtype", "TYPE", OPT_DTYPE, FIELD(dtype_bits), 0,
@@ -270,6 +289,30 @@ static int apply_value(const struct option_def *opt, const char *value, struct r
             set_error(err, errlen, from, opt, "unknown type '%s' (choose auto, uint16 or uint32)", value);
             return -1;
         }
+        return 0;
+    case OPT_CHANNELS: {
+        char bad[64];
+        if (channel_list_parse(value, (uint32_t *)field, bad, sizeof bad) != 0) {
+            set_error(err, errlen, from, opt, "unknown channel '%s' (choose from counts, smooth, distance)", bad);
+            return -1;
+        }
+        return 0;
+    }
+    case OPT_COLORMAP: {
+        enum colormap_kind kind;
+        if (colormap_parse(value, &kind) != 0) {
+            set_error(err, errlen, from, opt, "unknown colour map '%s' (choose gray, viridis or cyclic)", value);
+            return -1;
+        }
+        *(int *)field = (int)kind;
+        return 0;
+    }
+    case OPT_COLOR_BY:
+        if (strcmp(value, "counts") != 0 && strcmp(value, "smooth") != 0) {
+            set_error(err, errlen, from, opt, "unknown value '%s' (choose counts or smooth)", value);
+            return -1;
+        }
+        *(int *)field = strcmp(value, "smooth") == 0;
         return 0;
     case OPT_DOUBLE:
         rc = parse_double(value, (double *)field);
@@ -549,6 +592,9 @@ static void set_defaults(struct render_params *params)
     params->progress = -1;
     params->png_depth = 8;
     params->compress = 1;
+    params->smooth_radius = CHANNEL_DEFAULT_RADIUS;
+    params->samples = 1;
+    params->color_cycle = 32;
 }
 
 /* Checks the parameters together and fills the defaults that depend on others. */
@@ -609,6 +655,36 @@ static int finish_params(struct render_params *params, const struct given *given
     }
     if (params->png_depth != 8 && params->png_depth != 16) {
         snprintf(err, errlen, "png-depth (%u) must be 8 or 16", params->png_depth);
+        return -1;
+    }
+    if (!(params->smooth_radius >= 2.0 && params->smooth_radius <= 1e50)) {
+        snprintf(err, errlen, "smooth-radius (%g) must be between 2 and 1e50", params->smooth_radius);
+        return -1;
+    }
+    if (params->samples < 1 || params->samples > 16) {
+        snprintf(err, errlen, "samples (%u) must be between 1 and 16 (samples x samples per pixel)",
+                 params->samples);
+        return -1;
+    }
+    if (params->color_cycle == 0) {
+        snprintf(err, errlen, "color-cycle must be at least 1 iteration");
+        return -1;
+    }
+    if (params->color_by_smooth) /* the PNG's colours come from the smooth channel: compute and keep it */
+        params->channels |= CHANNEL_SMOOTH;
+    if (params->equalize && !params->hdf5_path[0]) {
+        snprintf(err, errlen, "--equalize makes the PNG from the HDF5 file once it is complete: it cannot "
+                 "be used with --no-hdf5");
+        return -1;
+    }
+    if (params->equalize && params->samples > 1) {
+        snprintf(err, errlen, "--equalize cannot be combined with --samples %u (the HDF5 file does not hold "
+                 "every sample)", params->samples);
+        return -1;
+    }
+    if (params->resume && params->png_path[0] && params->samples > 1) {
+        snprintf(err, errlen, "a resumed render makes its PNG from the HDF5 file, which does not hold every "
+                 "sample of --samples %u: resume without --png", params->samples);
         return -1;
     }
     if (params->dtype_bits == 16 && params->itermax > UINT16_MAX) {
@@ -770,7 +846,13 @@ void options_help(FILE *out, const char *program)
             "The region edges default to the chosen fractal's view (shown in brackets).\n"
             "\n"
             "PNG grey level: 255 * (max(n, itermin) - itermin) / (itermax - itermin),\n"
-            "rounded: black escapes fast, white never escapes.\n"
+            "rounded: black escapes fast, white never escapes. --colormap viridis maps\n"
+            "the same position to matplotlib's viridis, --colormap cyclic repeats a\n"
+            "rainbow every --color-cycle iterations; both colour the interior black.\n"
+            "\n"
+            "Channels: smooth = m - log2(log2 |z(m)|) and distance = |z| ln|z| / |dz|\n"
+            "at the first m with |z(m)| > --smooth-radius (escaped orbits are followed\n"
+            "past their count; the counts keep -t), NaN where a sample never escaped.\n"
             "\n"
             "Job files: one 'key = value' per line, keys are the long option names\n"
             "(itermax = 200), '#' starts a comment; the command line overrides the file.\n"

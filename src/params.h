@@ -25,10 +25,17 @@ struct render_params {
     int kernel;                       /* enum kernel_path: 0 = the best the CPU supports */
     uint32_t threads;                 /* threads per rank; 0 = the CPUs the launcher gave the rank */
     int no_shortcuts;                 /* iterate every sample to the end (benchmarks) */
+    uint32_t channels;                /* CHANNEL_* bits: float32 channels beside the counts */
+    double smooth_radius;             /* escaped orbits are followed to |z| > this for the channels */
+    uint32_t samples;                 /* supersampling: samples x samples per pixel (1 = the grid) */
     char hdf5_path[PARAMS_PATH_MAX];  /* "" = no HDF5 output */
     char png_path[PARAMS_PATH_MAX];   /* "" = no PNG output */
     int png_fast;                     /* lowest zlib level for the PNG */
     uint32_t png_depth;               /* 8 or 16 bits per grey sample */
+    int colormap;                     /* enum colormap_kind of the PNG */
+    int color_by_smooth;              /* colour the PNG from the smooth channel, not the counts */
+    uint32_t color_cycle;             /* iterations per turn of the cyclic colour map */
+    int equalize;                     /* histogram-equalised PNG colours */
     uint32_t compress;                /* HDF5 deflate level, 0 = none */
     uint32_t dtype_bits;              /* HDF5 counts type: 16, 32, or 0 = the smallest that holds itermax */
     int force;                        /* overwrite existing outputs */

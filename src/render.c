@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* sched_getaffinity: the CPUs the launcher gave this rank */
 #include "render.h"
 
+#include <math.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +14,8 @@
 #include <omp.h>
 #endif
 
+#include "channels.h"
+#include "colormap.h"
 #include "config.h"
 #include "grid.h"
 #include "kernel.h"
@@ -20,6 +23,7 @@
 #include "progress.h"
 #include "schedule.h"
 #include "space.h"
+#include "supersample.h"
 #include "writer.h"
 
 #define PROGRAM "mpifractal"
@@ -28,10 +32,15 @@
 #define SUMMARY_RANKS_LISTED 8
 /* Threads share a band in tiles of this many samples of one row. */
 #define TILE_SAMPLES 1024
+_Static_assert(TILE_SAMPLES <= SUPERSAMPLE_TILE_MAX, "a tile must fit supersample_tile");
 
 struct render {
     const struct render_params *params;
     struct kernel_spec spec;
+    struct channel_spec channel_spec;
+    struct band_layout layout; /* the planes a band carries */
+    struct colouring colouring;        /* of the PNG's samples */
+    struct supersample_spec supersample; /* --samples above 1 */
     double *x; /* the sample coordinates along the real axis */
     struct writer writers[MAX_WRITERS];
     int writer_count;
@@ -76,30 +85,41 @@ static int stop_was_requested(void *ctx)
     return stop_requested;
 }
 
-/* Computes rows [row0, row0 + nrows): tiles of one row are shared among the
- * rank's threads. Samples are independent, so the counts do not depend on how
- * the rows are cut. */
-static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, uint32_t *counts, uint64_t *iterations)
+/* Computes rows [row0, row0 + nrows): counts, the channels and colours the
+ * band's layout holds (with --samples, means over each pixel's samples). Tiles
+ * of one row are shared among the rank's threads. Samples are independent, so
+ * nothing depends on how the rows are cut. */
+static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *out,
+                        uint64_t *iterations)
 {
     struct render *r = ctx;
     const struct render_params *p = r->params;
     const int64_t tiles_per_row = (int64_t)((p->width + TILE_SAMPLES - 1) / TILE_SAMPLES);
     const int64_t tiles = tiles_per_row * nrows;
     uint64_t sum = 0;
+    int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(r->threads) if (r->threads > 1 && tiles > 1) \
-    reduction(+ : sum)
+    reduction(+ : sum) reduction(| : failed)
     for (int64_t t = 0; t < tiles; t++) {
         uint64_t row = (uint64_t)(t / tiles_per_row);
         uint64_t col0 = (uint64_t)(t % tiles_per_row) * TILE_SAMPLES;
         uint64_t n = p->width - col0 < TILE_SAMPLES ? p->width - col0 : TILE_SAMPLES;
         double y = grid_linspace_at(p->ytop, p->ybot, p->height, row0 + row);
-        uint32_t *out = counts + row * p->width + col0;
-        kernel_row(&r->spec, r->x + col0, y, n, out);
+        size_t at = (size_t)(row * p->width + col0);
+        uint32_t *counts = out->counts + at;
+        kernel_row(&r->spec, r->x + col0, y, n, counts);
+        float *smooth = out->smooth ? out->smooth + at : NULL;
+        float *distance = out->distance ? out->distance + at : NULL;
+        uint16_t *colour = out->colour ? out->colour + at * out->colour_components : NULL;
+        if (p->samples > 1 && (smooth || distance || colour))
+            failed |= supersample_tile(&r->supersample, r->x + col0, y, n, smooth, distance, colour) != 0;
+        else if (smooth || distance)
+            channel_row(&r->channel_spec, r->x + col0, y, n, counts, smooth, distance);
         for (uint64_t i = 0; i < n; i++)
-            sum += out[i];
+            sum += counts[i];
     }
     *iterations = sum;
-    return 0;
+    return failed ? -1 : 0;
 }
 
 /* Threads for this rank: --threads, else OMP_NUM_THREADS, else the CPUs in the
@@ -171,13 +191,14 @@ static int choose_kernel(struct render *r, MPI_Comm comm, int rank, int ranks)
 /* A band's payload holds each output's encoding in turn, each after its length. */
 typedef uint64_t part_length;
 
-static size_t encode_band(void *ctx, uint64_t row0, uint32_t nrows, const uint32_t *counts, uint8_t *payload)
+static size_t encode_band(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *band,
+                          uint8_t *payload)
 {
     struct render *r = ctx;
     size_t used = 0;
     for (int i = 0; i < r->writer_count; i++) {
         const struct writer_ops *ops = r->writers[i].ops;
-        part_length length = ops->encode(r->params, row0, nrows, counts, payload + used + sizeof length);
+        part_length length = ops->encode(r->params, row0, nrows, band, payload + used + sizeof length);
         if (length == 0)
             return 0;
         memcpy(payload + used, &length, sizeof length);
@@ -257,7 +278,8 @@ static int open_writers(struct render *r)
         }
         if (w->ops == &writer_hdf5_ops)
             r->resume_row = w->resume_row;
-        if (r->resume_row > 0 && r->writer_count > 1) { /* the PNG cannot start mid-image */
+        /* the PNG cannot start mid-image, nor be equalised before the whole image is known */
+        if ((r->resume_row > 0 || r->params->equalize) && r->writer_count > 1) {
             r->png_from_file = 1;
             r->writer_count = 1;
         }
@@ -265,33 +287,73 @@ static int open_writers(struct render *r)
     return 0;
 }
 
-/* Rank 0, at the end of a resumed run: reads the finished counts back from the
- * HDF5 file to total them and, if wanted, to write the PNG that could not be
- * streamed. Returns 0, or EXIT_FAILED after printing why. */
+/* Rank 0: makes the histogram of the whole image for an equalised PNG by
+ * reading the finished file in blocks of rows. Returns 0, or -1. */
+static int equalize_from_file(const struct render_params *p, struct band_data *band, uint32_t rows,
+                              struct equalization *eq)
+{
+    struct colouring colouring;
+    uint64_t *histogram;
+    colouring_init(&colouring, p, NULL);
+    if (equalization_init(eq, &colouring, &histogram) != 0)
+        return -1;
+    for (uint64_t row0 = 0; row0 < p->height; row0 += rows) {
+        uint32_t n = p->height - row0 < rows ? (uint32_t)(p->height - row0) : rows;
+        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, band) != 0) {
+            equalization_finish(eq, histogram);
+            equalization_free(eq);
+            return -1;
+        }
+        equalization_add(eq, &colouring, histogram, band->counts, band->smooth, (size_t)n * p->width);
+    }
+    equalization_finish(eq, histogram);
+    return 0;
+}
+
+/* Rank 0, at the end of a resumed run or of one with an equalised PNG: reads
+ * the finished counts back from the HDF5 file to total them and, if wanted,
+ * to write the PNG that could not be streamed. Returns 0, or EXIT_FAILED
+ * after printing why. */
 static int complete_from_file(struct render *r, uint64_t *total_iterations)
 {
     const struct render_params *p = r->params;
+    const int equalizing = r->png_from_file && p->equalize;
+    /* the counts, the smooth values when the PNG is coloured by them, colours when equalising */
+    struct band_layout stored = {.smooth = r->png_from_file && p->color_by_smooth,
+                                 .colour_components = equalizing ? colormap_components((enum colormap_kind)p->colormap) : 0};
     uint32_t chunk_rows = writer_hdf5_chunk_rows(p);
-    uint64_t blocks = (16u << 20) / ((uint64_t)chunk_rows * p->width); /* read about 64 MiB at a time */
-    uint32_t rows = chunk_rows * (uint32_t)(blocks ? blocks : 1);
-    uint32_t *counts = malloc((size_t)rows * p->width * sizeof(uint32_t));
+    uint64_t blocks = (64u << 20) / band_layout_sample_bytes(&stored) / ((uint64_t)chunk_rows * p->width);
+    uint32_t rows = chunk_rows * (uint32_t)(blocks ? blocks : 1); /* about 64 MiB at a time */
+    struct band_data band;
+    int have_band = band_data_alloc(&band, &stored, (size_t)rows * p->width) == 0;
     uint8_t *encoded = malloc(writer_png_ops.encoded_bound(p, rows));
     struct writer png = {.ops = &writer_png_ops, .params = p};
-    int status = counts && encoded ? 0 : EXIT_FAILED;
+    struct equalization eq = {0};
+    struct colouring colouring;
+    int status = have_band && encoded ? 0 : EXIT_FAILED;
+    if (status == 0 && equalizing && equalize_from_file(p, &band, rows, &eq) != 0) {
+        snprintf(png.error, sizeof png.error, "cannot read back '%s' to equalise the PNG", p->hdf5_path);
+        status = EXIT_FAILED;
+    }
+    colouring_init(&colouring, p, &eq);
     if (status == 0 && r->png_from_file && png.ops->open(&png) != 0)
         status = EXIT_FAILED;
     *total_iterations = 0;
     for (uint64_t row0 = 0; status == 0 && row0 < p->height; row0 += rows) {
         uint32_t n = p->height - row0 < rows ? (uint32_t)(p->height - row0) : rows;
-        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, counts) != 0) {
+        size_t samples = (size_t)n * p->width;
+        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, &band) != 0) {
             snprintf(png.error, sizeof png.error, "cannot read back rows of '%s'", p->hdf5_path);
             status = EXIT_FAILED;
             break;
         }
-        for (uint64_t i = 0; i < (uint64_t)n * p->width; i++)
-            *total_iterations += counts[i];
+        for (size_t i = 0; i < samples; i++)
+            *total_iterations += band.counts[i];
+        for (size_t i = 0; equalizing && i < samples; i++)
+            colouring_sample(&colouring, band.counts[i], band.smooth ? band.smooth[i] : NAN,
+                             band.colour + i * stored.colour_components);
         if (r->png_from_file) {
-            size_t length = png.ops->encode(p, row0, n, counts, encoded);
+            size_t length = png.ops->encode(p, row0, n, &band, encoded);
             if (length == 0 || png.ops->write_band(&png, row0, n, encoded, length) != 0)
                 status = EXIT_FAILED;
         }
@@ -301,7 +363,9 @@ static int complete_from_file(struct render *r, uint64_t *total_iterations)
     if (status != 0)
         fprintf(stderr, PROGRAM ": error: %s\n", png.error[0] ? png.error : "out of memory");
     png.ops->discard(&png);
-    free(counts);
+    if (have_band)
+        band_data_free(&band);
+    equalization_free(&eq);
     free(encoded);
     return status;
 }
@@ -420,6 +484,15 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     memset(&r, 0, sizeof r);
     r.params = &params;
     kernel_spec_init(&r.spec, &params);
+    channel_spec_init(&r.channel_spec, &params);
+    r.layout.smooth = (params.channels & CHANNEL_SMOOTH) != 0;
+    r.layout.distance = (params.channels & CHANNEL_DISTANCE) != 0;
+    colouring_init(&r.colouring, &params, NULL);
+    if (params.samples > 1 && params.png_path[0]) /* the PNG averages the colours of each pixel's samples */
+        r.layout.colour_components = r.colouring.components;
+    r.supersample = (struct supersample_spec){.k = params.samples, .kernel = &r.spec,
+                                              .channels = &r.channel_spec, .colouring = &r.colouring};
+    supersample_spacing(&r.supersample, &params);
     r.spec.interior_check = r.spec.periodicity_check = !params.no_shortcuts;
     r.threads = choose_threads(params.threads, comm);
     if (choose_kernel(&r, comm, rank, ranks) != 0)
@@ -462,7 +535,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     struct band_callbacks callbacks = {.ctx = &r, .compute = compute_rows, .encode = encode_band,
                                        .payload_max = payload_bound(&r, plan.band_rows),
                                        .sink = write_band, .progress = report_progress,
-                                       .interrupted = stop_was_requested};
+                                       .interrupted = stop_was_requested, .layout = r.layout};
     struct schedule_report sr = {0};
     if (rank == 0) {
         sr.rank_iterations = calloc((size_t)ranks, sizeof(uint64_t));
@@ -496,7 +569,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
                     r.failed_writer ? r.failed_writer->error : "a rank could not compute its rows");
             discard_writers(&r);
         } else {
-            if (r.resume_row > 0 && complete_from_file(&r, &report.total_iterations) != 0) {
+            if ((r.resume_row > 0 || r.png_from_file) && complete_from_file(&r, &report.total_iterations) != 0) {
                 discard_writers(&r);
                 status = EXIT_FAILED;
             }

@@ -72,14 +72,14 @@ typedef uint64_t result_header;
 /* Computes, accounts and encodes a band into message (header + payload).
  * Returns the message length, or 0 on failure. */
 static size_t make_result(const struct band_plan *plan, const struct band_callbacks *cb, uint64_t band,
-                          uint32_t *counts, uint8_t *message)
+                          const struct band_data *data, uint8_t *message)
 {
     uint64_t row0 = band_first_row(plan, band);
     uint32_t nrows = band_nrows(plan, band);
     result_header iterations;
-    if (cb->compute(cb->ctx, row0, nrows, counts, &iterations) != 0)
+    if (cb->compute(cb->ctx, row0, nrows, data, &iterations) != 0)
         return 0;
-    size_t length = cb->encode(cb->ctx, row0, nrows, counts, message + sizeof iterations);
+    size_t length = cb->encode(cb->ctx, row0, nrows, data, message + sizeof iterations);
     if (length == 0)
         return 0;
     memcpy(message, &iterations, sizeof iterations);
@@ -89,11 +89,11 @@ static size_t make_result(const struct band_plan *plan, const struct band_callba
 static int run_worker(MPI_Comm comm, const struct band_plan *plan, const struct band_callbacks *cb)
 {
     size_t message_max = sizeof(result_header) + cb->payload_max;
-    uint32_t *counts = malloc((size_t)plan->band_rows * plan->width * sizeof(uint32_t));
+    struct band_data data;
     uint8_t *message[WORKER_DEPTH];
     MPI_Request sent[WORKER_DEPTH];
     int failed = 0;
-    if (!counts)
+    if (band_data_alloc(&data, &cb->layout, (size_t)plan->band_rows * plan->width) != 0)
         MPI_Abort(comm, 1); /* a worker without memory cannot take part */
     for (int i = 0; i < WORKER_DEPTH; i++) {
         message[i] = malloc(message_max);
@@ -116,7 +116,7 @@ static int run_worker(MPI_Comm comm, const struct band_plan *plan, const struct 
         if (band == NO_BAND)
             break;
         MPI_Wait(&sent[turn], MPI_STATUS_IGNORE);
-        size_t length = failed ? 0 : make_result(plan, cb, band, counts, message[turn]);
+        size_t length = failed ? 0 : make_result(plan, cb, band, &data, message[turn]);
         if (length == 0) { /* keep the protocol going; an empty result tells rank 0 */
             failed = 1;
         }
@@ -128,7 +128,7 @@ static int run_worker(MPI_Comm comm, const struct band_plan *plan, const struct 
     MPI_Waitall(WORKER_DEPTH, sent, statuses);
     for (int i = 0; i < WORKER_DEPTH; i++)
         free(message[i]);
-    free(counts);
+    band_data_free(&data);
     return failed ? -1 : 0;
 }
 
@@ -252,7 +252,8 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
 {
     struct coordinator co = {.comm = comm, .ranks = ranks, .plan = plan, .cb = cb, .report = report};
     size_t band_bytes = sizeof(result_header) + cb->payload_max;
-    uint32_t *own_counts = malloc((size_t)plan->band_rows * plan->width * sizeof(uint32_t));
+    struct band_data own;
+    int own_ok = band_data_alloc(&own, &cb->layout, (size_t)plan->band_rows * plan->width) == 0;
     uint64_t window = (uint64_t)ranks * (WORKER_DEPTH + 2);
     uint64_t affordable = WINDOW_BYTES_MAX / band_bytes;
     uint64_t needed = (uint64_t)(ranks - 1) * WORKER_DEPTH + 2;
@@ -264,7 +265,7 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
     co.slots = calloc(window, sizeof *co.slots);
     co.queue = calloc((size_t)ranks * WORKER_DEPTH, sizeof *co.queue);
     co.queued = calloc((size_t)ranks, sizeof *co.queued);
-    int ok = co.slots && co.queue && co.queued && own_counts;
+    int ok = co.slots && co.queue && co.queued && own_ok;
     for (uint64_t i = 0; ok && i < window; i++)
         ok = (co.slots[i].message = malloc(band_bytes)) != NULL;
     if (!ok)
@@ -298,8 +299,8 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
             uint32_t step = left < step_rows ? left : step_rows;
             uint64_t row0 = band_first_row(plan, own_band);
             uint64_t step_iterations;
-            if (cb->compute(cb->ctx, row0 + own_row, step, own_counts + (size_t)own_row * plan->width,
-                            &step_iterations) != 0) {
+            struct band_data rows = band_data_rows(&own, own_row, plan->width);
+            if (cb->compute(cb->ctx, row0 + own_row, step, &rows, &step_iterations) != 0) {
                 co.failed = 1;
                 continue;
             }
@@ -308,7 +309,7 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
             if (own_row == nrows) {
                 result_header iterations = own_iterations;
                 own_iterations = 0;
-                size_t length = cb->encode(cb->ctx, row0, nrows, own_counts, slot->message + sizeof iterations);
+                size_t length = cb->encode(cb->ctx, row0, nrows, &own, slot->message + sizeof iterations);
                 if (length == 0) {
                     co.failed = 1;
                     continue;
@@ -332,7 +333,7 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
     }
     for (uint64_t i = 0; i < window; i++)
         free(co.slots[i].message);
-    free(own_counts);
+    band_data_free(&own);
     free(co.slots);
     free(co.queue);
     free(co.queued);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "band.h"
+
 /* How the rows still to render are cut into work units: band b holds rows
  * [first_row + b * band_rows, min(height, first_row + (b + 1) * band_rows)). */
 struct band_plan {
@@ -26,13 +28,16 @@ void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uin
  * rank 0 alone uses sink and progress. */
 struct band_callbacks {
     void *ctx;
-    /* Computes the counts of rows [row0, row0 + nrows) into counts (row-major)
-     * and their sum into *iterations. Returns 0, or -1 on failure. */
-    int (*compute)(void *ctx, uint64_t row0, uint32_t nrows, uint32_t *counts, uint64_t *iterations);
+    /* Computes rows [row0, row0 + nrows) into the planes of out (a view that
+     * starts at row0: counts and whatever the layout holds) and the sum of
+     * the counts into *iterations. Returns 0, or -1 on failure. */
+    int (*compute)(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *out,
+                   uint64_t *iterations);
     /* Turns a computed band into the bytes rank 0 will store (at most
      * payload_max). Returns their number, or 0 on failure. */
-    size_t (*encode)(void *ctx, uint64_t row0, uint32_t nrows, const uint32_t *counts,
+    size_t (*encode)(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *band,
                      uint8_t *payload);
+    struct band_layout layout; /* the planes each rank keeps for a band */
     size_t payload_max; /* for a band of band_rows rows */
     /* Stores a band's payload; bands arrive strictly in row order.
      * Returns 0, or -1 to stop the render. */

@@ -8,6 +8,9 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include "channels.h"
+#include "colormap.h"
+
 #define COMPRESSION_MARGIN 3
 
 uint64_t space_estimate_hdf5(const struct render_params *p)
@@ -17,14 +20,17 @@ uint64_t space_estimate_hdf5(const struct render_params *p)
     uint64_t counts = p->width * p->height * (params_count_bits(p) / 8);
     if (p->compress > 0)
         counts /= COMPRESSION_MARGIN;
-    return counts + (p->width + p->height) * sizeof(double);
+    /* float32 channels hardly compress: counted at their raw size */
+    uint64_t channels = ((p->channels & CHANNEL_SMOOTH) != 0) + ((p->channels & CHANNEL_DISTANCE) != 0);
+    return counts + channels * p->width * p->height * sizeof(float) + (p->width + p->height) * sizeof(double);
 }
 
 uint64_t space_estimate_png(const struct render_params *p)
 {
     if (!p->png_path[0])
         return 0;
-    return p->width * p->height * (p->png_depth / 8) / COMPRESSION_MARGIN;
+    return p->width * p->height * colormap_components((enum colormap_kind)p->colormap) * (p->png_depth / 8) /
+           COMPRESSION_MARGIN;
 }
 
 /* The filesystem a new file at path would be on, and its free bytes. */

@@ -12,7 +12,7 @@
  * 3x leaves a margin), plus the coordinates. 0 when there is no HDF5 output. */
 uint64_t space_estimate_hdf5(const struct render_params *params);
 
-/* Estimated bytes of the PNG output: the grey samples divided by 3 (the
+/* Estimated bytes of the PNG output: the grey or RGB samples divided by 3 (the
  * deflate gain seen on fractal images is 4x to 10x). 0 when there is no PNG. */
 uint64_t space_estimate_png(const struct render_params *params);
 

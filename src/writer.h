@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "band.h"
 #include "params.h"
 
 #define WRITER_ERROR_MAX (3 * PARAMS_PATH_MAX)
@@ -32,11 +33,12 @@ struct writer_ops {
     const char *name;
     /* Most bytes encode can produce for a band of nrows rows. Pure function. */
     size_t (*encoded_bound)(const struct render_params *params, uint32_t nrows);
-    /* Encodes rows [row0, row0 + nrows) into out (encoded_bound bytes).
-     * Returns the bytes written, or 0 on failure (out of memory). Pure
-     * function of its arguments: any rank may call it, from any thread. */
+    /* Encodes rows [row0, row0 + nrows) of band (the counts and the planes
+     * the render's layout holds) into out (encoded_bound bytes). Returns the
+     * bytes written, or 0 on failure (out of memory). Pure function of its
+     * arguments: any rank may call it, from any thread. */
     size_t (*encode)(const struct render_params *params, uint64_t row0, uint32_t nrows,
-                     const uint32_t *counts, uint8_t *out);
+                     const struct band_data *band, uint8_t *out);
     int (*open)(struct writer *writer); /* writer->params is set */
     int (*write_band)(struct writer *writer, uint64_t row0, uint32_t nrows, const uint8_t *encoded,
                       size_t length);
@@ -63,10 +65,12 @@ extern const struct writer_ops writer_png_ops;
  * cleanly. Call once, before MPI_Init. */
 void writer_hdf5_library_init(void);
 
-/* Reads rows [row0, row0 + nrows) of the counts in an HDF5 output, complete
- * or not, also while this process's writer has it open, into counts as
- * uint32. Returns 0, or -1 if it cannot. */
-int writer_hdf5_read_rows(const char *path, uint64_t row0, uint32_t nrows, uint64_t width, uint32_t *counts);
+/* Reads rows [row0, row0 + nrows) of an HDF5 output, complete or not, also
+ * while this process's writer has it open: the counts as uint32 and, where
+ * band->smooth or band->distance is not NULL, that channel as float32.
+ * Returns 0, or -1 if it cannot. */
+int writer_hdf5_read_rows(const char *path, uint64_t row0, uint32_t nrows, uint64_t width,
+                          const struct band_data *band);
 
 /* Rows per HDF5 chunk for these parameters: bands must be whole multiples of
  * it (but for the last) so that each rank compresses whole chunks. */

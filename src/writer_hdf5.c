@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "channels.h"
 #include "config.h"
 #include "grid.h"
 
@@ -27,8 +28,65 @@ static const char hdf5_sampling_note[] =
 /* Rows written are made durable, and recorded as such, at most this often. */
 #define CHECKPOINT_SECONDS 2.0
 
+/* One dataset of the image, [height][width] with the x and y scales: every
+ * one is created by make_image_dataset from this table and stored the same
+ * way (same chunks, compressed by the computing ranks). */
+struct image_dataset {
+    const char *name;
+    uint32_t channel; /* 0: always written (the counts), else the CHANNEL_* bit that asks for it */
+    const char *long_name;
+    const char *units;
+    const char *description;
+};
+
+static const struct image_dataset image_datasets[] = {
+    {"counts", 0, "escape-time iteration count", "1",
+     "first k >= 0 with |z(k+1)| > threshold, itermax if none; with samples > 1, the count of the "
+     "pixel's grid point"},
+    {"smooth", CHANNEL_SMOOTH, "smooth iteration count", "1",
+     "m - log2(log2 |z(m)|) at the first m with |z(m)| > smooth_radius (escaped orbits are followed "
+     "past their count); continuous, and mostly within [count - 0.33, count + 2] for threshold 2; NaN "
+     "where the sample never escaped; with samples > 1, the mean over the pixel's escaped samples"},
+    {"distance", CHANNEL_DISTANCE, "exterior distance estimate", "1",
+     "|z(m)| ln|z(m)| / |dz(m)| at the same m, dz the derivative by c (mandelbrot) or by z(0) "
+     "(julia), in units of the plane: the distance to the set lies between half and twice it "
+     "near the set; NaN where the sample never escaped; with samples > 1, the mean over the "
+     "pixel's escaped samples"},
+};
+
+#define IMAGE_DATASETS (sizeof image_datasets / sizeof image_datasets[0])
+
+static int dataset_wanted(const struct render_params *p, size_t d)
+{
+    return image_datasets[d].channel == 0 || (p->channels & image_datasets[d].channel);
+}
+
+/* Bytes per element of dataset d in the file. */
+static size_t dataset_element(const struct render_params *p, size_t d)
+{
+    return image_datasets[d].channel ? sizeof(float) : params_count_bits(p) / 8;
+}
+
+static hid_t dataset_file_type(const struct render_params *p, size_t d)
+{
+    if (image_datasets[d].channel)
+        return H5T_IEEE_F32LE;
+    return params_count_bits(p) == 16 ? H5T_STD_U16LE : H5T_STD_U32LE;
+}
+
+/* The plane of a band that dataset d stores: 4 bytes per sample (uint32 or float32). */
+static const void *dataset_plane(const struct band_data *band, size_t d)
+{
+    switch (image_datasets[d].channel) {
+    case CHANNEL_SMOOTH: return band->smooth;
+    case CHANNEL_DISTANCE: return band->distance;
+    default: return band->counts;
+    }
+}
+
 struct hdf5_state {
-    hid_t file, counts;
+    hid_t file;
+    hid_t datasets[IMAGE_DATASETS]; /* -1 for those not written */
     uint64_t rows_written;  /* rows [0, rows_written) are in the file */
     uint64_t rows_recorded; /* the rows_complete attribute: durable rows */
     double last_checkpoint;
@@ -141,7 +199,15 @@ struct parameter {
     uint64_t whole;
 };
 
-#define MAX_PARAMETERS 16
+#define MAX_PARAMETERS 20
+
+/* The datasets written, as a list: "counts", "counts,smooth", ... */
+static const char *channel_names(const struct render_params *p)
+{
+    static const char *const lists[4] = {"counts", "counts,smooth", "counts,distance",
+                                         "counts,smooth,distance"};
+    return lists[p->channels & (CHANNEL_SMOOTH | CHANNEL_DISTANCE)];
+}
 
 /* The parameters of a render that decide its counts and how they are stored.
  * Returns how many. */
@@ -164,6 +230,10 @@ static int list_parameters(const struct render_params *p, struct parameter *list
     list[n++] = (struct parameter){"height", PARAM_U64, NULL, 0, p->height};
     list[n++] = (struct parameter){"counts_dtype", PARAM_STRING, params_count_bits(p) == 16 ? "uint16" : "uint32", 0, 0};
     list[n++] = (struct parameter){"compression_level", PARAM_U32, NULL, 0, p->compress};
+    list[n++] = (struct parameter){"channels", PARAM_STRING, channel_names(p), 0, 0};
+    if (p->channels)
+        list[n++] = (struct parameter){"smooth_radius", PARAM_DOUBLE, NULL, p->smooth_radius, 0};
+    list[n++] = (struct parameter){"samples", PARAM_U32, NULL, 0, p->samples};
     return n;
 }
 
@@ -347,7 +417,8 @@ static hid_t make_coordinate(hid_t file, const char *name, double start, double 
     return dset;
 }
 
-/* Shape of every chunk: whole rows when a row fits in CHUNK_BYTES, else part of one row. */
+/* Shape of every chunk, of every dataset (in elements, from the counts'
+ * type): whole rows when a row fits in CHUNK_BYTES, else part of one row. */
 static void chunk_shape(const struct render_params *p, hsize_t chunk[2])
 {
     hsize_t element = params_count_bits(p) / 8;
@@ -381,16 +452,30 @@ struct chunk_header {
 static size_t hdf5_encoded_bound(const struct render_params *p, uint32_t nrows)
 {
     hsize_t chunk[2];
-    uint64_t chunks = band_chunks(p, nrows, chunk);
-    uint64_t raw = chunk[0] * chunk[1] * (params_count_bits(p) / 8);
-    return (size_t)(chunks * (sizeof(struct chunk_header) + compressBound((uLong)raw)));
+    uint64_t chunks = band_chunks(p, nrows, chunk), bound = 0;
+    for (size_t d = 0; d < IMAGE_DATASETS; d++) {
+        uint64_t raw = chunk[0] * chunk[1] * dataset_element(p, d);
+        if (dataset_wanted(p, d))
+            bound += chunks * (sizeof(struct chunk_header) + compressBound((uLong)raw));
+    }
+    return (size_t)bound;
 }
 
-/* Fills one chunk's bytes from the band's counts, in the file's type and byte
- * order (little-endian). With shuffle, byte b of element k goes to b * n + k,
- * as HDF5's shuffle filter does, in the same pass. Parts of an edge chunk
- * outside the image are zeros, the full chunk shape that H5Dwrite_chunk needs. */
-static void fill_chunk(const struct render_params *p, const uint32_t *counts, uint32_t nrows, uint64_t r0,
+/* Fills one chunk's bytes from a plane of the band (4-byte values: uint32
+ * counts or float32 bits), in the file's type and byte order (little-endian:
+ * the low element bytes of each value). With shuffle, byte b of element k
+ * goes to b * n + k, as HDF5's shuffle filter does, in the same pass. Parts
+ * of an edge chunk outside the image are zeros, the full chunk shape that
+ * H5Dwrite_chunk needs. */
+/* Value i of a row of 4-byte values, whatever their type. */
+static inline uint32_t value_at(const uint8_t *row, uint64_t i)
+{
+    uint32_t v;
+    memcpy(&v, row + i * sizeof v, sizeof v);
+    return v;
+}
+
+static void fill_chunk(const struct render_params *p, const void *plane, uint32_t nrows, uint64_t r0,
                        uint64_t c0, const hsize_t chunk[2], size_t element, int shuffle, uint8_t *buf)
 {
     size_t n = (size_t)(chunk[0] * chunk[1]);
@@ -399,19 +484,19 @@ static void fill_chunk(const struct render_params *p, const uint32_t *counts, ui
     if (cols < chunk[1] || rows < chunk[0])
         memset(buf, 0, n * element);
     for (uint64_t r = 0; r < rows; r++) {
-        const uint32_t *src = counts + (r0 + r) * p->width + c0;
+        const uint8_t *row = (const uint8_t *)plane + ((r0 + r) * p->width + c0) * sizeof(uint32_t);
         size_t k0 = (size_t)(r * chunk[1]);
         if (shuffle) {
             for (size_t b = 0; b < element; b++) {
-                uint8_t *plane = buf + b * n + k0;
+                uint8_t *plane_bytes = buf + b * n + k0;
                 for (uint64_t i = 0; i < cols; i++)
-                    plane[i] = (uint8_t)(src[i] >> (8 * b));
+                    plane_bytes[i] = (uint8_t)(value_at(row, i) >> (8 * b));
             }
         } else {
             uint8_t *dst = buf + k0 * element;
             for (uint64_t i = 0; i < cols; i++)
                 for (size_t b = 0; b < element; b++)
-                    dst[i * element + b] = (uint8_t)(src[i] >> (8 * b));
+                    dst[i * element + b] = (uint8_t)(value_at(row, i) >> (8 * b));
         }
     }
 }
@@ -441,26 +526,35 @@ static size_t deflate_chunk(const uint8_t *in, size_t n, int level, uint8_t *out
  * (shuffle, then deflate, when compression is on) would store, so that any
  * HDF5 reader decodes them. */
 static size_t hdf5_encode(const struct render_params *p, uint64_t row0, uint32_t nrows,
-                          const uint32_t *counts, uint8_t *out)
+                          const struct band_data *band, uint8_t *out)
 {
     hsize_t chunk[2];
     uint64_t chunks = band_chunks(p, nrows, chunk);
     uint64_t chunk_cols = (p->width + chunk[1] - 1) / chunk[1];
-    size_t element = params_count_bits(p) / 8, n = (size_t)(chunk[0] * chunk[1]);
-    uint8_t *raw = p->compress ? malloc(n * element) : NULL;
+    size_t n = (size_t)(chunk[0] * chunk[1]);
+    uint8_t *raw = p->compress ? malloc(n * sizeof(uint32_t)) : NULL;
     size_t used = 0;
     (void)row0;
     if (p->compress && !raw)
         return 0;
-    for (uint64_t c = 0; c < chunks; c++) {
+    for (uint64_t k = 0; k < chunks * IMAGE_DATASETS; k++) {
+        size_t d = (size_t)(k / chunks), element = dataset_element(p, d);
+        uint64_t c = k % chunks;
+        const void *plane = dataset_plane(band, d);
+        if (!dataset_wanted(p, d))
+            continue;
+        if (!plane) { /* the band lacks a plane this file needs */
+            free(raw);
+            return 0;
+        }
         uint64_t r0 = (c / chunk_cols) * chunk[0], c0 = (c % chunk_cols) * chunk[1];
         struct chunk_header header;
         uint8_t *dest = out + used + sizeof header;
         if (p->compress == 0) {
-            fill_chunk(p, counts, nrows, r0, c0, chunk, element, 0, dest);
+            fill_chunk(p, plane, nrows, r0, c0, chunk, element, 0, dest);
             header.size = n * element;
         } else {
-            fill_chunk(p, counts, nrows, r0, c0, chunk, element, 1, raw);
+            fill_chunk(p, plane, nrows, r0, c0, chunk, element, 1, raw);
             size_t size = deflate_chunk(raw, n * element, (int)p->compress, dest);
             if (size == 0) {
                 free(raw);
@@ -559,19 +653,27 @@ static int hdf5_reopen(struct writer *w, hid_t fapl)
         return hdf5_fail(w, "cannot resume: cannot open HDF5 file");
     if (check_parameters(w, s->file) != 0)
         return -1;
-    s->counts = H5Dopen2(s->file, "counts", H5P_DEFAULT);
-    if (s->counts < 0 || get_string(s->file, "status", status, sizeof status) != 0)
-        return hdf5_fail(w, "cannot resume: no counts or status in");
-    /* The chunks this run writes must fit the stored layout exactly. */
-    hsize_t want[2], have[2] = {0, 0};
-    chunk_shape(p, want);
-    hid_t create = H5Dget_create_plist(s->counts);
-    int layout_ok = H5Pget_chunk(create, 2, have) == 2 && have[0] == want[0] && have[1] == want[1] &&
-                    H5Pget_nfilters(create) == (p->compress ? 2 : 0);
-    H5Pclose(create);
-    if (!layout_ok)
-        return snprintf(w->error, sizeof w->error, "cannot resume '%s': its chunk layout or filters differ "
-                        "from what this version writes", p->hdf5_path), -1;
+    if (get_string(s->file, "status", status, sizeof status) != 0)
+        return hdf5_fail(w, "cannot resume: no status in");
+    for (size_t d = 0; d < IMAGE_DATASETS; d++) {
+        if (!dataset_wanted(p, d))
+            continue;
+        s->datasets[d] = H5Dopen2(s->file, image_datasets[d].name, H5P_DEFAULT);
+        if (s->datasets[d] < 0)
+            return snprintf(w->error, sizeof w->error, "cannot resume '%s': it has no '%s' dataset",
+                            p->hdf5_path, image_datasets[d].name), -1;
+        /* The chunks this run writes must fit the stored layout exactly. */
+        hsize_t want[2], have[2] = {0, 0};
+        chunk_shape(p, want);
+        hid_t create = H5Dget_create_plist(s->datasets[d]);
+        int layout_ok = H5Pget_chunk(create, 2, have) == 2 && have[0] == want[0] && have[1] == want[1] &&
+                        H5Pget_nfilters(create) == (p->compress ? 2 : 0);
+        H5Pclose(create);
+        if (!layout_ok)
+            return snprintf(w->error, sizeof w->error, "cannot resume '%s': the chunk layout or filters of "
+                            "'%s' differ from what this version writes", p->hdf5_path,
+                            image_datasets[d].name), -1;
+    }
     if (strcmp(status, "complete") == 0)
         s->rows_written = p->height;
     else if (get_scalar(s->file, "rows_complete", H5T_NATIVE_UINT64, &s->rows_written) != 0 ||
@@ -586,13 +688,45 @@ static int hdf5_reopen(struct writer *w, hid_t fapl)
     return 0;
 }
 
+/* Creates dataset d of image_datasets, [height][width], chunked and filtered
+ * as the encoded chunks are, with its attributes. Returns it, or -1. */
+static hid_t make_image_dataset(hid_t file, const struct render_params *p, size_t d)
+{
+    const struct image_dataset *desc = &image_datasets[d];
+    hsize_t dims[2] = {p->height, p->width}, chunk[2];
+    chunk_shape(p, chunk);
+    hid_t space = H5Screate_simple(2, dims, NULL);
+    hid_t create = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(create, 2, chunk);
+    if (p->compress > 0) { /* the pipeline the encoded chunks went through */
+        H5Pset_shuffle(create);
+        H5Pset_deflate(create, p->compress);
+    }
+    hid_t dset = H5Dcreate2(file, desc->name, dataset_file_type(p, d), space, H5P_DEFAULT, create, H5P_DEFAULT);
+    H5Pclose(create);
+    H5Sclose(space);
+    if (dset < 0)
+        return -1;
+    int rc = describe_variable(dset, desc->long_name, desc->units) |
+             put_string(dset, "description", desc->description);
+    if (desc->channel == 0)
+        rc |= put_u32(dset, "itermax", p->itermax);
+    if (rc != 0) {
+        H5Dclose(dset);
+        return -1;
+    }
+    return dset;
+}
+
 static int hdf5_open(struct writer *w)
 {
     const struct render_params *p = w->params;
     struct hdf5_state *s = calloc(1, sizeof *s);
     if (!s)
         return snprintf(w->error, sizeof w->error, "out of memory"), -1;
-    s->file = s->counts = -1;
+    s->file = -1;
+    for (size_t d = 0; d < IMAGE_DATASETS; d++)
+        s->datasets[d] = -1;
     w->state = s;
     w->resume_row = 0;
     s->last_checkpoint = monotonic_seconds();
@@ -612,32 +746,23 @@ static int hdf5_open(struct writer *w)
         put_parameters(s->file, p) != 0 || put_u64(s->file, "rows_complete", 0) != 0)
         return hdf5_fail(w, "cannot write attributes to");
 
-    hsize_t dims[2] = {p->height, p->width}, chunk[2];
-    chunk_shape(p, chunk);
-    hid_t space = H5Screate_simple(2, dims, NULL);
-    hid_t create = H5Pcreate(H5P_DATASET_CREATE);
-    H5Pset_chunk(create, 2, chunk);
-    if (p->compress > 0) { /* the pipeline the encoded chunks went through */
-        H5Pset_shuffle(create);
-        H5Pset_deflate(create, p->compress);
+    for (size_t d = 0; d < IMAGE_DATASETS; d++) {
+        if (!dataset_wanted(p, d))
+            continue;
+        s->datasets[d] = make_image_dataset(s->file, p, d);
+        if (s->datasets[d] < 0)
+            return hdf5_fail(w, "cannot create an image dataset in");
     }
-    hid_t type = params_count_bits(p) == 16 ? H5T_STD_U16LE : H5T_STD_U32LE;
-    s->counts = H5Dcreate2(s->file, "counts", type, space, H5P_DEFAULT, create, H5P_DEFAULT);
-    H5Pclose(create);
-    H5Sclose(space);
-    if (s->counts < 0)
-        return hdf5_fail(w, "cannot create dataset 'counts' in");
-    if (describe_variable(s->counts, "escape-time iteration count", "1") != 0 ||
-        put_u32(s->counts, "itermax", p->itermax) != 0)
-        return hdf5_fail(w, "cannot write attributes to");
 
     int julia = p->fractal == FRACTAL_JULIA; /* the samples are z(0) for Julia, c for Mandelbrot */
     hid_t y = make_coordinate(s->file, "y", p->ytop, p->ybot, p->height,
                               julia ? "imaginary part of z(0)" : "imaginary part of c");
     hid_t x = make_coordinate(s->file, "x", p->xleft, p->xright, p->width,
                               julia ? "real part of z(0)" : "real part of c");
-    int ok = x >= 0 && y >= 0 && H5DSattach_scale(s->counts, y, 0) >= 0 &&
-             H5DSattach_scale(s->counts, x, 1) >= 0;
+    int ok = x >= 0 && y >= 0;
+    for (size_t d = 0; ok && d < IMAGE_DATASETS; d++)
+        ok = s->datasets[d] < 0 ||
+             (H5DSattach_scale(s->datasets[d], y, 0) >= 0 && H5DSattach_scale(s->datasets[d], x, 1) >= 0);
     if (x >= 0)
         H5Dclose(x);
     if (y >= 0)
@@ -656,8 +781,12 @@ static int hdf5_write_band(struct writer *w, uint64_t row0, uint32_t nrows, cons
     uint64_t chunks = band_chunks(w->params, nrows, chunk);
     uint64_t chunk_cols = (w->params->width + chunk[1] - 1) / chunk[1];
     size_t used = 0;
-    for (uint64_t c = 0; c < chunks; c++) {
+    for (uint64_t k = 0; k < chunks * IMAGE_DATASETS; k++) {
+        hid_t dset = s->datasets[k / chunks];
+        uint64_t c = k % chunks;
         struct chunk_header header;
+        if (dset < 0)
+            continue;
         if (used + sizeof header > length)
             return snprintf(w->error, sizeof w->error, "a band for '%s' arrived truncated",
                             w->params->hdf5_path), -1;
@@ -666,7 +795,7 @@ static int hdf5_write_band(struct writer *w, uint64_t row0, uint32_t nrows, cons
             return snprintf(w->error, sizeof w->error, "a band for '%s' arrived truncated",
                             w->params->hdf5_path), -1;
         hsize_t offset[2] = {row0 + (c / chunk_cols) * chunk[0], (c % chunk_cols) * chunk[1]};
-        if (H5Dwrite_chunk(s->counts, H5P_DEFAULT, 0, offset, (size_t)header.size,
+        if (H5Dwrite_chunk(dset, H5P_DEFAULT, 0, offset, (size_t)header.size,
                            encoded + used + sizeof header) < 0)
             return s->write_failed = 1, hdf5_fail(w, "cannot write rows to");
         used += sizeof header + (size_t)header.size;
@@ -677,20 +806,33 @@ static int hdf5_write_band(struct writer *w, uint64_t row0, uint32_t nrows, cons
     return 0;
 }
 
-int writer_hdf5_read_rows(const char *path, uint64_t row0, uint32_t nrows, uint64_t width, uint32_t *counts)
+/* Reads rows [row0, row0 + nrows) of dataset name into values as mem_type. Returns 1 on success. */
+static int read_dataset_rows(hid_t file, const char *name, hid_t mem_type, uint64_t row0, uint32_t nrows,
+                             uint64_t width, void *values)
 {
-    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    hid_t dset = file >= 0 ? H5Dopen2(file, "counts", H5P_DEFAULT) : -1;
+    hid_t dset = H5Dopen2(file, name, H5P_DEFAULT);
     hid_t space = dset >= 0 ? H5Dget_space(dset) : -1;
     hsize_t offset[2] = {row0, 0}, count[2] = {nrows, width};
     hid_t mem = H5Screate_simple(2, count, NULL);
     int ok = space >= 0 && H5Sselect_hyperslab(space, H5S_SELECT_SET, offset, NULL, count, NULL) >= 0 &&
-             H5Dread(dset, H5T_NATIVE_UINT32, mem, space, H5P_DEFAULT, counts) >= 0;
+             H5Dread(dset, mem_type, mem, space, H5P_DEFAULT, values) >= 0;
     H5Sclose(mem);
     if (space >= 0)
         H5Sclose(space);
     if (dset >= 0)
         H5Dclose(dset);
+    return ok;
+}
+
+int writer_hdf5_read_rows(const char *path, uint64_t row0, uint32_t nrows, uint64_t width,
+                          const struct band_data *band)
+{
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    int ok = file >= 0 && read_dataset_rows(file, "counts", H5T_NATIVE_UINT32, row0, nrows, width, band->counts);
+    if (ok && band->smooth)
+        ok = read_dataset_rows(file, "smooth", H5T_NATIVE_FLOAT, row0, nrows, width, band->smooth);
+    if (ok && band->distance)
+        ok = read_dataset_rows(file, "distance", H5T_NATIVE_FLOAT, row0, nrows, width, band->distance);
     if (file >= 0)
         H5Fclose(file);
     H5Eclear2(H5E_DEFAULT);
@@ -701,11 +843,14 @@ int writer_hdf5_read_rows(const char *path, uint64_t row0, uint32_t nrows, uint6
 static void hdf5_close_all(struct hdf5_state *s)
 {
     int closed = 1;
-    if (s->counts >= 0)
-        closed &= H5Dclose(s->counts) >= 0;
+    for (size_t d = 0; d < IMAGE_DATASETS; d++)
+        if (s->datasets[d] >= 0)
+            closed &= H5Dclose(s->datasets[d]) >= 0;
     if (s->file >= 0)
         closed &= H5Fclose(s->file) >= 0;
-    s->counts = s->file = -1;
+    for (size_t d = 0; d < IMAGE_DATASETS; d++)
+        s->datasets[d] = -1;
+    s->file = -1;
     if (closed)
         H5close();
 }
@@ -724,9 +869,13 @@ static int hdf5_finish(struct writer *w, const struct render_report *report)
     if (rc != 0 || flush_to_disk(s->file) != 0)
         return hdf5_fail(w, "cannot finish");
     /* The status says complete only once everything else is on disk. */
-    if (set_status(s->file, "complete") != 0 || H5Dclose(s->counts) < 0)
+    if (set_status(s->file, "complete") != 0)
         return hdf5_fail(w, "cannot finish");
-    s->counts = -1;
+    for (size_t d = 0; d < IMAGE_DATASETS; d++) {
+        if (s->datasets[d] >= 0 && H5Dclose(s->datasets[d]) < 0)
+            return hdf5_fail(w, "cannot finish");
+        s->datasets[d] = -1;
+    }
     herr_t closed = H5Fclose(s->file);
     s->file = -1;
     if (closed < 0)

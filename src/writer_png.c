@@ -2,6 +2,7 @@
 #include "writer.h"
 
 #include <errno.h>
+#include <math.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "colormap.h"
 #include "config.h"
 
 /* IDAT chunks are written when this much compressed data has gathered. */
@@ -41,17 +43,10 @@ static int zlib_level(const struct render_params *p)
     return p->png_fast ? Z_BEST_SPEED : 6;
 }
 
-/* Grey level of a count: round(top * (max(n, itermin) - itermin) / (itermax - itermin)), halves up. */
-static uint32_t grey_level(uint32_t count, uint32_t itermin, uint32_t itermax, uint32_t top)
-{
-    uint64_t span = (uint64_t)itermax - itermin;
-    uint64_t above = count > itermin ? (uint64_t)count - itermin : 0;
-    return (uint32_t)((above * top + span / 2) / span);
-}
-
 static size_t scanline_bytes(const struct render_params *p)
 {
-    return 1 + (size_t)p->width * (p->png_depth / 8); /* filter byte, then samples */
+    /* filter byte, then the samples of each pixel */
+    return 1 + (size_t)p->width * colormap_components((enum colormap_kind)p->colormap) * (p->png_depth / 8);
 }
 
 /* Bands are cut into segments on a fixed grid of rows (the HDF5 chunk rows),
@@ -70,18 +65,35 @@ static size_t png_encoded_bound(const struct render_params *p, uint32_t nrows)
     return (size_t)(segments * (sizeof(struct segment_header) + compressBound((uLong)raw) + 64));
 }
 
-/* Grey levels of one row of counts, in PNG sample order (16-bit big-endian). */
-static void grey_row(const struct render_params *p, const uint32_t *counts, const uint16_t *table,
-                     uint8_t *samples)
+/* The PNG samples of row r of a band, in PNG order (16-bit big-endian): the
+ * band's colour plane when it has one (supersampled or equalised colours),
+ * else the colours of its counts (from table, per count, when given) or
+ * smooth values. */
+static void colour_row(const struct render_params *p, const struct colouring *colouring,
+                       const struct band_data *band, uint32_t r, const uint16_t *table, uint8_t *samples)
 {
-    uint32_t top = p->png_depth == 16 ? 65535 : 255;
+    const unsigned n = colouring->components;
+    const size_t first = (size_t)r * p->width;
     for (uint64_t i = 0; i < p->width; i++) {
-        uint32_t g = table ? table[counts[i]] : grey_level(counts[i], p->itermin, p->itermax, top);
-        if (p->png_depth == 16) {
-            samples[2 * i] = (uint8_t)(g >> 8);
-            samples[2 * i + 1] = (uint8_t)g;
-        } else {
-            samples[i] = (uint8_t)g;
+        uint16_t computed[3];
+        const uint16_t *levels;
+        if (band->colour)
+            levels = band->colour + (first + i) * n;
+        else if (table)
+            levels = table + (size_t)band->counts[first + i] * n;
+        else {
+            colouring_sample(colouring, band->counts[first + i], band->smooth ? band->smooth[first + i] : NAN,
+                             computed);
+            levels = computed;
+        }
+        for (unsigned k = 0; k < n; k++) {
+            size_t at = (size_t)i * n + k;
+            if (p->png_depth == 16) {
+                samples[2 * at] = (uint8_t)(levels[k] >> 8);
+                samples[2 * at + 1] = (uint8_t)levels[k];
+            } else {
+                samples[at] = (uint8_t)levels[k];
+            }
         }
     }
 }
@@ -91,14 +103,14 @@ static void grey_row(const struct render_params *p, const uint32_t *counts, cons
  * others filter Up (the difference from the row above): escape counts change
  * little from row to row, so Up plus zlib's run-length strategy compresses
  * about as well as zlib level 6 at a quarter of its time. */
-static size_t encode_segment(const struct render_params *p, const uint32_t *counts, uint32_t nrows,
-                             const uint16_t *table, uint8_t *raw, uint8_t *grey, uint8_t *out,
-                             size_t room)
+static size_t encode_segment(const struct render_params *p, const struct colouring *colouring,
+                             const struct band_data *band, uint32_t nrows, const uint16_t *table,
+                             uint8_t *raw, uint8_t *grey, uint8_t *out, size_t room)
 {
     size_t line = scanline_bytes(p), samples = line - 1;
     for (uint32_t r = 0; r < nrows; r++) {
         uint8_t *dst = raw + (size_t)r * line;
-        grey_row(p, counts + (size_t)r * p->width, table, grey + (r % 2) * samples);
+        colour_row(p, colouring, band, r, table, grey + (r % 2) * samples);
         const uint8_t *now = grey + (r % 2) * samples, *above = grey + ((r + 1) % 2) * samples;
         dst[0] = r == 0 ? 0 : 2;
         if (r == 0)
@@ -128,26 +140,30 @@ static size_t encode_segment(const struct render_params *p, const uint32_t *coun
 }
 
 static size_t png_encode(const struct render_params *p, uint64_t row0, uint32_t nrows,
-                         const uint32_t *counts, uint8_t *out)
+                         const struct band_data *band, uint8_t *out)
 {
     uint32_t rows = segment_rows(p);
     size_t line = scanline_bytes(p);
+    struct colouring colouring;
+    colouring_init(&colouring, p, NULL);
+    /* colours by count come from a table of every count's colour */
+    int tabulate = !band->colour && !p->color_by_smooth && p->itermax < UINT16_MAX;
     uint8_t *raw = malloc((size_t)rows * line), *grey = malloc(2 * (line - 1));
-    uint16_t *table = p->itermax < UINT16_MAX ? malloc(((size_t)p->itermax + 1) * sizeof *table) : NULL;
+    uint16_t *table = tabulate ? malloc(((size_t)p->itermax + 1) * colouring.components * sizeof *table) : NULL;
     size_t used = 0, room = png_encoded_bound(p, nrows);
     (void)row0;
-    if (!raw || !grey || (p->itermax < UINT16_MAX && !table)) {
+    if (!raw || !grey || (tabulate && !table)) {
         free(raw);
         free(grey);
         free(table);
         return 0;
     }
     for (uint32_t n = 0; table && n <= p->itermax; n++)
-        table[n] = (uint16_t)grey_level(n, p->itermin, p->itermax, p->png_depth == 16 ? 65535 : 255);
+        colouring_sample(&colouring, n, NAN, table + (size_t)n * colouring.components);
     for (uint32_t first = 0; first < nrows; first += rows) {
         uint32_t n = nrows - first < rows ? nrows - first : rows;
-        size_t length = encode_segment(p, counts + (size_t)first * p->width, n, table, raw, grey,
-                                       out + used, room - used);
+        struct band_data segment = band_data_rows(band, first, p->width);
+        size_t length = encode_segment(p, &colouring, &segment, n, table, raw, grey, out + used, room - used);
         if (length == 0) {
             used = 0;
             break;
@@ -221,7 +237,7 @@ static int png_writer_open(struct writer *w)
                         s->libpng_error), -1;
     png_init_io(s->png, s->file);
     png_set_IHDR(s->png, s->info, (png_uint_32)p->width, (png_uint_32)p->height, (int)p->png_depth,
-                 PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                 colormap_components((enum colormap_kind)p->colormap) == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                  PNG_FILTER_TYPE_DEFAULT);
     char description[512];
     if (p->fractal == FRACTAL_JULIA)

@@ -82,6 +82,16 @@ no-equals.job:2: expected 'key = value', got 'force'|no-equals.job
 garbage.job:1: itermax: '100 abc' is not a whole number|garbage.job
 crlf.job:2: expected 'key = value', got 'itermax 200'|crlf.job
 itermax (-M 5) must be greater than itermin (-m 10)|bom-crlf.job
+option --channels: unknown channel 'colour' (choose from counts, smooth, distance)|--channels smooth,colour
+option --channels: unknown channel '' (choose|--channels smooth,
+smooth-radius (1) must be between 2 and 1e50|--channels smooth --smooth-radius 1
+samples (0) must be between 1 and 16|--samples 0
+samples (17) must be between 1 and 16|--samples 17
+option --colormap: unknown colour map 'jet' (choose gray, viridis or cyclic)|--colormap jet
+option --color-by: unknown value 'distance' (choose counts or smooth)|--color-by distance
+color-cycle must be at least 1 iteration|--color-cycle 0
+--equalize makes the PNG from the HDF5 file once it is complete|--equalize --no-hdf5 --png out.png
+--equalize cannot be combined with --samples 2|--equalize --samples 2
 CASES
 )
 count=$(printf '%s\n' "$cases" | wc -l)
