@@ -62,7 +62,9 @@ void kernel_spec_init(struct kernel_spec *spec, const struct render_params *para
     spec->escape2 = params->threshold * params->threshold;
     spec->itermax = params->itermax;
     spec->path = kernel_path_resolve(KERNEL_AUTO);
-    spec->interior_check = 1;
+    /* Orbits of the cardioid and the bulb stay within |z| <= 2, so they reach
+     * itermax only when the threshold is at least 2; below it they may escape. */
+    spec->interior_check = spec->escape2 >= 4.0;
     spec->periodicity_check = 1;
 }
 

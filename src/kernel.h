@@ -32,8 +32,10 @@ struct kernel_spec {
 
 /* Fills a kernel_spec from the render parameters: fractal, Julia constant,
  * escape2 = threshold^2 and itermax, path = the best path this CPU supports,
- * interior_check = periodicity_check = 1. Neither check changes any count; they
- * only skip iterations whose outcome (itermax) is certain. */
+ * periodicity_check = 1, interior_check = 1 when threshold >= 2 (else 0: a
+ * sample inside the cardioid may exceed a smaller threshold). Neither check
+ * changes any count; they only skip iterations whose outcome (itermax) is
+ * certain. */
 void kernel_spec_init(struct kernel_spec *spec, const struct render_params *params);
 
 /* Parses a path name: "auto", "scalar", "avx2" or "avx512". Stores the path in

@@ -493,7 +493,8 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     r.supersample = (struct supersample_spec){.k = params.samples, .kernel = &r.spec,
                                               .channels = &r.channel_spec, .colouring = &r.colouring};
     supersample_spacing(&r.supersample, &params);
-    r.spec.interior_check = r.spec.periodicity_check = !params.no_shortcuts;
+    if (params.no_shortcuts)
+        r.spec.interior_check = r.spec.periodicity_check = 0;
     r.threads = choose_threads(params.threads, comm);
     if (choose_kernel(&r, comm, rank, ranks) != 0)
         return EXIT_BAD_INPUT;

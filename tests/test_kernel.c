@@ -86,7 +86,7 @@ static long compare_rows(struct kernel_spec spec, double xleft, double xright, s
 int main(void)
 {
     const enum fractal_kind M = FRACTAL_MANDELBROT, J = FRACTAL_JULIA;
-    plan(23 + 3 * TESTS_PER_PATH);
+    plan(24 + 3 * TESTS_PER_PATH);
 
     /* ---- the path API ---- */
     enum kernel_path p = KERNEL_SCALAR;
@@ -120,6 +120,14 @@ int main(void)
     ok(spec.fractal == J && spec.escape2 == 4.0 && spec.itermax == 100 && spec.path == best &&
            spec.interior_check == 1 && spec.periodicity_check == 1,
        "kernel_spec_init fills the spec, path %s", kernel_path_name(spec.path));
+
+    params.fractal = M;
+    params.threshold = 0.01;
+    kernel_spec_init(&spec, &params);
+    /* c = -0.1+0.1i is inside the cardioid, but |z1| = |c| > 0.01: step 0 */
+    ok(spec.interior_check == 0 && count1(&spec, -0.1, 0.1) == 0,
+       "threshold below 2: no cardioid shortcut, c=-0.1+0.1i escapes at step 0 (got %u)",
+       (unsigned)count1(&spec, -0.1, 0.1));
 
     /* ---- hand-computed counts (threshold 2: escaped when |z|^2 > 4) ---- */
     check_point(M, 0, 0, 0.0, 0.0, 2.0, 100, 100, "Mandelbrot c=0 never escapes");
