@@ -23,17 +23,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference  # noqa: E402  (the numpy escape counts and job-file reader)
 
 
-def read_keys(path):
-    keys = {}
-    with open(path) as f:
-        for line in f:
-            line = line.split("#", 1)[0].strip()
-            if line:
-                key, value = (s.strip() for s in line.split("=", 1))
-                keys[key.replace("-", "_")] = value
-    return keys
-
-
 def expected_view(start, end, k, frames):
     """Frame k's edges, from the fixed point of the zoom on each axis."""
     t = k / (frames - 1)
@@ -51,7 +40,7 @@ def expected_view(start, end, k, frames):
 
 def main():
     job, prefix, frames = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    keys = read_keys(job)
+    keys = reference.read_keys(job)
     params = reference.read_job(job)  # the start view and the first frame's size
     start = [params[e] for e in ("xleft", "xright", "ybot", "ytop")]
     end = [float(keys["end_" + e]) for e in ("xleft", "xright", "ybot", "ytop")]
@@ -90,11 +79,7 @@ def main():
         with h5py.File(name, "r") as f:
             if not np.array_equal(f["counts"][...], counts):
                 problems.append(f"{name}: counts differ from the numpy reference")
-    for line in problems:
-        print(line)
-    if not problems:
-        print(f"{frames} frames: names, views, sizes and counts as expected")
-    return 1 if problems else 0
+    return reference.report(problems, f"{frames} frames: names, views, sizes and counts as expected")
 
 
 if __name__ == "__main__":

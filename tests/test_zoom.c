@@ -1,10 +1,10 @@
-/* test_zoom.c - unit tests of zoom sequences: frame views against the geometric zoom they promise, and frame names. */
+/* test_zoom.c - unit tests of zoom sequences: frame views against the geometric zoom they promise, and frame names.
+ * (The zoom options themselves are tested with the others, in test_options.c.) */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "options.h"
 #include "tap.h"
 #include "zoom.h"
 
@@ -44,20 +44,9 @@ static int geometric_failures(const struct zoom_view *start, const struct zoom_v
     return failures;
 }
 
-static enum options_action parse(struct render_params *p, char *err, const char *const *args)
-{
-    char *argv[64];
-    int argc = 0;
-    argv[argc++] = "mpifractal";
-    for (; *args; args++)
-        argv[argc++] = (char *)*args;
-    argv[argc] = NULL;
-    return options_parse(argc, argv, p, err, 1024);
-}
-
 int main(void)
 {
-    plan(20);
+    plan(16);
     const struct zoom_view whole = {-2.5, 1.0, -1.25, 1.25};
     const struct zoom_view seahorse = {-0.744643887, -0.742643887, 0.131111618, 0.132540190};
 
@@ -118,18 +107,5 @@ int main(void)
     }
     ok(sorted, "names sort in frame order (20000 frames)");
 
-    struct render_params p;
-    char err[1024];
-    const char *zoom[] = {"-f", "mandelbrot", "-R", "101", "--frames", "24", "--frame", "23", "--end-xleft",
-                          "-0.744643887", "--end-xright", "-0.742643887", "--end-ybot", "0.131111618",
-                          "--end-ytop", "0.132540190", "-o", "z.h5", "--png", "dir/z.png", NULL};
-    ok(parse(&p, err, zoom) == OPTIONS_RENDER, "a zoom on the command line parses: %s", err);
-    ok(p.xleft == seahorse.xleft && p.xright == seahorse.xright && p.ybot == seahorse.ybot &&
-           p.ytop == seahorse.ytop,
-       "the last frame renders the end view");
-    ok(p.height == 72, "every frame has the start view's size: 101 x 72 (got %llu rows)",
-       (unsigned long long)p.height);
-    ok(strcmp(p.hdf5_path, "z-0023.h5") == 0 && strcmp(p.png_path, "dir/z-0023.png") == 0,
-       "outputs numbered: %s, %s", p.hdf5_path, p.png_path);
     return done_testing();
 }
