@@ -32,6 +32,15 @@ fi
 if [ -z "$output" ]; then
     if [ $have_ffmpeg = 1 ]; then output=$prefix.mp4; else output=$prefix.gif; fi
 fi
+case "$output" in
+*.gif) ;;
+*)
+    if [ $have_ffmpeg = 0 ]; then
+        echo "$me: a video needs ffmpeg (apt-get install ffmpeg); ImageMagick alone makes a GIF: name the output .gif" >&2
+        exit 1
+    fi
+    ;;
+esac
 
 # The frames in order: the numbers are zero-padded, so the shell's sorted list is frame order.
 set -- "$prefix"-[0-9][0-9][0-9][0-9]*.png
@@ -51,10 +60,6 @@ case "$output" in
     fi
     ;;
 *)
-    if [ $have_ffmpeg = 0 ]; then
-        echo "$me: a video needs ffmpeg (apt-get install ffmpeg); ImageMagick alone makes a GIF: name the output .gif" >&2
-        exit 1
-    fi
     # yuv420p plays everywhere but needs even sizes: pad the frame by one row or column if needed
     ffmpeg -loglevel error -y -framerate "$fps" -pattern_type glob -i "$prefix-[0-9]*.png" \
         -vf 'pad=ceil(iw/2)*2:ceil(ih/2)*2' -c:v libx264 -pix_fmt yuv420p "$output"

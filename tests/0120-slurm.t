@@ -4,6 +4,7 @@
 . "$TESTS_SRCDIR/lib.sh"
 need_python numpy
 need_python h5py
+need_python PIL
 
 # ---- the cluster: munged, slurmctld and slurmd, with every file in $work ------
 # Nothing is left running: every daemon is stopped by the PID in its pid file
@@ -227,8 +228,8 @@ check "4 frames, sorted names, complete, the promised views, counts equal numpy"
 echo "# $JOBS_DIR/zoom-video.sh zoom zoom.gif 4"
 "$JOBS_DIR/zoom-video.sh" zoom zoom.gif 4 > video.log 2>&1
 status=$?
-if [ $status = 0 ] && [ -s zoom.gif ]; then
-    pass "zoom-video.sh made zoom.gif"
+if [ $status = 0 ] && "$PYTHON3" -c "import sys; from PIL import Image; sys.exit(Image.open('zoom.gif').n_frames != 4)"; then
+    pass "zoom-video.sh made zoom.gif, of 4 frames"
 elif [ $status = 1 ] && grep -q "neither ffmpeg nor ImageMagick is installed" video.log; then
     pass "zoom-video.sh says that neither ffmpeg nor ImageMagick is installed"
 else
