@@ -119,12 +119,18 @@ submit() {
     echo "# MPIFRACTAL_LAUNCH='$launch' sbatch --parsable $*" >&2
     MPIFRACTAL_LAUNCH=$launch sbatch --parsable --chdir="$work" "$@"
 }
-# wait_job ID SECONDS [WHILE-PENDING]: polls squeue every 0.5 s until the job (all
-# of an array) has left the queue; runs WHILE-PENDING at each poll. Cancels the job
-# and returns 1 after SECONDS, so that a test never hangs.
+# unfinished ID: the states of the job's tasks that have not ended (squeue lists
+# ended jobs too with --states=all, so a job being requeued never looks ended).
+unfinished() {
+    squeue -h -j "$1" --states=all -o %T 2>/dev/null |
+        grep -Ev '^(COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE|PREEMPTED)$'
+}
+# wait_job ID SECONDS [WHILE-WAITING]: polls squeue every 0.5 s until every task of
+# the job has ended; runs WHILE-WAITING ID at each poll. Cancels the job and
+# returns 1 after SECONDS, so that a test never hangs.
 wait_job() {
     polls=0
-    while [ -n "$(squeue -h -j "$1" -o %i 2>/dev/null)" ]; do
+    while [ -n "$(unfinished "$1")" ]; do
         [ -n "${3:-}" ] && $3 "$1"
         polls=$((polls + 1))
         if [ $polls -gt $(($2 * 2)) ]; then
@@ -138,6 +144,13 @@ wait_job() {
 # exit_codes ID: the ExitCode= of the job (one line per task of an array).
 exit_codes() { scontrol show job "$1" -o | sed -n 's/.* ExitCode=\([^ ]*\).*/\1/p'; }
 show_log() { sed 's/^/#   /' "$1" | tail -30; }
+# show_cluster_logs: the end of the daemons' logs, after a failed job.
+show_cluster_logs() {
+    for log in "$cluster/slurmctld.log" "$cluster/slurmd.log"; do
+        echo "# $(basename "$log"):"
+        tail -15 "$log" | sed 's/^/#   /'
+    done
+}
 
 # ---- 1. one render with jobs/slurm-render.sbatch ---------------------------------
 cat > render.job <<'JOB'
@@ -153,7 +166,7 @@ id=$(submit "$srun_launch" -n 2 -o render.log "$JOBS_DIR/slurm-render.sbatch" re
 if [ -n "$id" ] && wait_job "$id" 60 && [ "$(exit_codes "$id")" = 0:0 ]; then
     pass "slurm-render.sbatch: job $id ends with ExitCode=0:0"
 else
-    show_log render.log; fail "slurm-render.sbatch: job $id ends with ExitCode=0:0 (got $(exit_codes "$id"))"
+    show_log render.log; show_cluster_logs; fail "slurm-render.sbatch: job $id ends with ExitCode=0:0 (got $(exit_codes "$id"))"
 fi
 check "slurm-render.sbatch prints the SLURM values it runs with" \
     grep -q "^slurm-render: SLURM_JOB_ID=$id\$" render.log
@@ -173,17 +186,20 @@ for _ in $(seq 300); do [ -e requeue.h5 ] && break; sleep 0.1; done
 sleep 0.5
 echo "# scancel --signal=USR1 --batch $id"
 scancel --signal=USR1 --batch "$id"
-# SLURM holds a requeued job for about two minutes (BeginTime); start it now.
+# SLURM holds a requeued job for about two minutes (BeginTime). Start it 2 s
+# after the requeue instead: slurmd refuses to launch a job again within the
+# second its first run was killed in ("Job credential revoked").
+requeue_seen=0
 start_requeued() {
-    if squeue -h -j "$1" -o %t 2>/dev/null | grep -q PD &&
-        scontrol show job "$1" -o | grep -q 'Restarts=[1-9]'; then
-        scontrol update JobId="$1" StartTime=now 2>/dev/null
+    if [ $requeue_seen = 0 ] && scontrol show job "$1" -o | grep -q 'JobState=PENDING .*Restarts=[1-9]'; then
+        requeue_seen=1
+        scontrol update JobId="$1" StartTime=now+2
     fi
 }
 if wait_job "$id" 90 start_requeued && [ "$(exit_codes "$id")" = 0:0 ]; then
     pass "the requeued job $id ends with ExitCode=0:0"
 else
-    show_log requeue.log; fail "the requeued job $id ends with ExitCode=0:0 (got $(exit_codes "$id"))"
+    show_log requeue.log; show_cluster_logs; fail "the requeued job $id ends with ExitCode=0:0 (got $(exit_codes "$id"))"
 fi
 check "SLURM ran it twice (Restarts=1)" sh -c "scontrol show job $id -o | grep -q 'Restarts=1 '"
 saved=$(sed -n "s/.*interrupted: the first \([0-9]*\) of 4000 rows are saved in 'requeue.h5'.*/\1/p" requeue.log)
@@ -216,6 +232,7 @@ if [ -n "$id" ] && wait_job "$id" 60 && [ "$(exit_codes "$id" | sort -u)" = 0:0 
     pass "slurm-zoom.sbatch: the 4 array tasks of job $id end with ExitCode=0:0"
 else
     for log in mpifractal-zoom-*.out; do show_log "$log"; done
+    show_cluster_logs
     fail "slurm-zoom.sbatch: the 4 array tasks of job $id end with ExitCode=0:0 (got $(exit_codes "$id" | tr '\n' ' '))"
 fi
 check "task K rendered frame K (SLURM_ARRAY_TASK_ID in each log)" \
