@@ -16,6 +16,7 @@
 #include "colormap.h"
 #include "grid.h"
 #include "kernel.h"
+#include "zoom.h"
 
 /* Largest height: the PNG format's limit. */
 #define DIMENSION_MAX 2147483647ULL
@@ -114,6 +115,16 @@ static const struct option_def option_table[] = {
      "overwrite output files that exist; skip the free-space check", NULL},
     {0, "resume", NULL, OPT_BOOL, FIELD(resume), 0,
      "finish an interrupted render: compute only the rows its HDF5 file lacks", NULL},
+    {0, "continue", NULL, OPT_BOOL, FIELD(resume_if_exists), 0,
+     "--resume if the HDF5 output exists, else start it (for job scripts that are rerun)", NULL},
+    {0, "frames", "N", OPT_UINT32, FIELD(frames), 0,
+     "a zoom of N frames from the region above to the --end-* view [none]", "Zoom sequences"},
+    {0, "frame", "K", OPT_UINT32, FIELD(frame), 0,
+     "the frame to render, 0 to N-1; its number is added to the output names", NULL},
+    {0, "end-xleft", "X", OPT_DOUBLE, FIELD(end_xleft), 0, "left edge of the last frame", NULL},
+    {0, "end-xright", "X", OPT_DOUBLE, FIELD(end_xright), 0, "right edge of the last frame", NULL},
+    {0, "end-ybot", "Y", OPT_DOUBLE, FIELD(end_ybot), 0, "bottom edge of the last frame", NULL},
+    {0, "end-ytop", "Y", OPT_DOUBLE, FIELD(end_ytop), 0, "top edge of the last frame", NULL},
     {0, "band-rows", "N", OPT_UINT32, FIELD(band_rows), 0,
      "rows per work unit handed to a rank [automatic]", "Running"},
     {0, "threads", "N", OPT_UINT32, FIELD(threads), 0,
@@ -597,6 +608,81 @@ static void set_defaults(struct render_params *params)
     params->color_cycle = 32;
 }
 
+/* Largest frame count: frame numbers stay short enough to read. */
+#define FRAMES_MAX 1000000u
+/* How much the end view's aspect ratio may differ from the start view's (1%). */
+#define ZOOM_ASPECT_TOLERANCE 0.01
+
+/* A zoom sequence (--frames): checks the frame and the end view, replaces the
+ * region with the frame's view and numbers the output names. The image size
+ * was already fixed from the start view, so every frame has the same. */
+static int apply_zoom(struct render_params *params, const struct given *given, char *err, size_t errlen)
+{
+    static const char *zoom_names[5] = {"frame", "end-xleft", "end-xright", "end-ybot", "end-ytop"};
+    static const char *edge_words[4] = {"left", "right", "bottom", "top"};
+    if (!was_given(given, "frames")) {
+        for (int k = 0; k < 5; k++)
+            if (was_given(given, zoom_names[k])) {
+                snprintf(err, errlen, "--%s belongs to a zoom sequence: give --frames N too", zoom_names[k]);
+                return -1;
+            }
+        return 0;
+    }
+    if (params->frames < 2 || params->frames > FRAMES_MAX) {
+        snprintf(err, errlen, "frames (%u) must be between 2 and %u (the start view, the end view and "
+                 "the frames between)", params->frames, FRAMES_MAX);
+        return -1;
+    }
+    if (!was_given(given, "frame")) {
+        snprintf(err, errlen, "--frames %u needs --frame K, the frame to render (0 to %u)", params->frames,
+                 params->frames - 1);
+        return -1;
+    }
+    if (params->frame >= params->frames) {
+        snprintf(err, errlen, "frame (%u) must be between 0 and %u (--frames %u counts from 0)", params->frame,
+                 params->frames - 1, params->frames);
+        return -1;
+    }
+    for (int e = 0; e < 4; e++)
+        if (!was_given(given, zoom_names[e + 1])) {
+            snprintf(err, errlen, "the zoom's end view needs --%s (the %s edge of the last frame)",
+                     zoom_names[e + 1], edge_words[e]);
+            return -1;
+        }
+    struct zoom_view start = {params->xleft, params->xright, params->ybot, params->ytop};
+    struct zoom_view end = {params->end_xleft, params->end_xright, params->end_ybot, params->end_ytop};
+    if (!(end.xleft < end.xright) || !(end.ybot < end.ytop)) {
+        snprintf(err, errlen, "the end view must have end-xleft < end-xright and end-ybot < end-ytop "
+                 "(got %g, %g, %g, %g)", end.xleft, end.xright, end.ybot, end.ytop);
+        return -1;
+    }
+    double start_aspect = (start.xright - start.xleft) / (start.ytop - start.ybot);
+    double end_aspect = (end.xright - end.xleft) / (end.ytop - end.ybot);
+    if (!isfinite(end_aspect) || !(fabs(log(end_aspect / start_aspect)) <= ZOOM_ASPECT_TOLERANCE)) {
+        snprintf(err, errlen, "the end view's width/height (%g) differs from the start view's (%g) by more "
+                 "than 1%%: the frames would be stretched", end_aspect, start_aspect);
+        return -1;
+    }
+    struct zoom_view view = zoom_frame_view(&start, &end, params->frame, params->frames);
+    if (!(view.xleft < view.xright) || !(view.ybot < view.ytop)) {
+        snprintf(err, errlen, "frame %u's view is too small for double precision", params->frame);
+        return -1;
+    }
+    params->xleft = view.xleft, params->xright = view.xright, params->ybot = view.ybot, params->ytop = view.ytop;
+    char *paths[2] = {params->hdf5_path, params->png_path};
+    for (int k = 0; k < 2; k++) {
+        char numbered[PARAMS_PATH_MAX];
+        if (!paths[k][0])
+            continue;
+        if (zoom_frame_path(paths[k], params->frame, params->frames, numbered, sizeof numbered) != 0) {
+            snprintf(err, errlen, "the file name '%.64s...' is too long to add a frame number", paths[k]);
+            return -1;
+        }
+        strcpy(paths[k], numbered);
+    }
+    return 0;
+}
+
 /* Checks the parameters together and fills the defaults that depend on others. */
 static int finish_params(struct render_params *params, const struct given *given, char *err,
                          size_t errlen)
@@ -647,6 +733,16 @@ static int finish_params(struct render_params *params, const struct given *given
     } else if (params->height < 2 || params->height > DIMENSION_MAX) {
         snprintf(err, errlen, "height (%llu) must be between 2 and %llu (samples include both edges)",
                  (unsigned long long)params->height, DIMENSION_MAX);
+        return -1;
+    }
+    if (apply_zoom(params, given, err, errlen) != 0)
+        return -1;
+    if (params->resume_if_exists && !params->hdf5_path[0]) {
+        snprintf(err, errlen, "--continue needs the HDF5 output to continue, not --no-hdf5");
+        return -1;
+    }
+    if (params->resume_if_exists && params->force) {
+        snprintf(err, errlen, "--continue keeps an existing output and --force overwrites it: choose one");
         return -1;
     }
     if (params->compress > 9) {
@@ -783,10 +879,12 @@ static int check_output_path(const char *path, const char *what, int force, char
     return 0;
 }
 
-int options_check_outputs(const struct render_params *params, char *err, size_t errlen)
+int options_check_outputs(struct render_params *params, char *err, size_t errlen)
 {
+    struct stat st;
+    if (params->resume_if_exists && stat(params->hdf5_path, &st) == 0)
+        params->resume = 1;
     if (params->resume) {
-        struct stat st;
         if (!params->hdf5_path[0]) {
             snprintf(err, errlen, "--resume needs the HDF5 output of the interrupted render, not --no-hdf5");
             return -1;
@@ -854,6 +952,14 @@ void options_help(FILE *out, const char *program)
             "at the first m with |z(m)| > --smooth-radius (escaped orbits are followed\n"
             "past their count; the counts keep -t), NaN where a sample never escaped.\n"
             "\n"
+            "Zoom sequences: with --frames N, the region options give the first frame's\n"
+            "view and --end-xleft, --end-xright, --end-ybot, --end-ytop the last one's.\n"
+            "Frame K (t = K / (N-1)) moves every edge e to e_start + (e_end - e_start) *\n"
+            "(s^t - 1) / (s - 1), s = end width / start width: the width changes\n"
+            "geometrically (start width * s^t) and the point the two views share stays\n"
+            "put on screen. The image size is the first frame's for all of them, and\n"
+            "the outputs get the frame number: -o zoom.h5 --frame 7 writes zoom-0007.h5.\n"
+            "\n"
             "Job files: one 'key = value' per line, keys are the long option names\n"
             "(itermax = 200), '#' starts a comment; the command line overrides the file.\n"
             "\n"
@@ -861,9 +967,10 @@ void options_help(FILE *out, const char *program)
             "  mpirun -np 2 %s jobs/seed-julia.job\n"
             "  %s -x=-0.1 -X=0.1 -y=-0.1 -Y=0.1 -m=20 -M=100 -R=4000 --png julia.png\n"
             "  mpirun -np 2 %s -f mandelbrot -R 8000 -M 1000 -o mandel.h5 --png mandel.png\n"
+            "  %s jobs/zoom.job --frame 0        (frame 0 of the zoom sequence)\n"
             "\n"
             "Exit status: 0 done, 1 failed while rendering or writing, 2 bad input\n"
-            "(nothing was computed and no output was created), 3 interrupted by SIGINT\n"
-            "or SIGTERM (the rows stored are saved: run again with --resume).\n",
-            program, program, program);
+            "(nothing was computed and no output was created), 3 interrupted by SIGINT,\n"
+            "SIGTERM or SIGUSR1 (the rows stored are saved: run again with --resume).\n",
+            program, program, program, program);
 }

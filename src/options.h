@@ -25,9 +25,11 @@ enum options_action options_parse(int argc, char **argv, struct render_params *p
                                   char *err, size_t errlen);
 
 /* Checks the output paths of valid parameters: each must be creatable (its
- * directory exists and is writable) and must not exist unless params->force.
+ * directory exists and is writable) and must not exist unless params->force;
+ * with params->resume the HDF5 output must exist. params->resume_if_exists
+ * (--continue) first turns params->resume on when the HDF5 output exists.
  * Returns 0, or -1 with one line in err. */
-int options_check_outputs(const struct render_params *params, char *err, size_t errlen);
+int options_check_outputs(struct render_params *params, char *err, size_t errlen);
 
 /* Prints the full --help text, generated from the option table. */
 void options_help(FILE *out, const char *program);

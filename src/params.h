@@ -40,6 +40,11 @@ struct render_params {
     uint32_t dtype_bits;              /* HDF5 counts type: 16, 32, or 0 = the smallest that holds itermax */
     int force;                        /* overwrite existing outputs */
     int resume;                       /* continue the interrupted render in hdf5_path */
+    int resume_if_exists;             /* --continue: resume hdf5_path if it exists, else start it */
+    uint32_t frames;                  /* frames of a zoom sequence; 0 = a single image */
+    uint32_t frame;                   /* the frame this run renders, 0 to frames - 1 */
+    double end_xleft, end_xright;     /* the last frame's view (the region above is the first's) */
+    double end_ybot, end_ytop;
     int progress;                     /* -1 = when stderr is a terminal, 0 = never, 1 = always */
     int quiet;                        /* no progress and no summary */
 };

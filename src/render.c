@@ -53,7 +53,9 @@ struct render {
     uint64_t rows_stored;     /* rank 0: rows [0, rows_stored) are in the outputs */
 };
 
-/* Set by SIGINT or SIGTERM (what SLURM sends at the time limit). */
+/* Set by SIGINT, SIGTERM (what SLURM sends at the time limit) or SIGUSR1 (the
+ * warning before it that sbatch --signal=USR1@SECONDS asks for, and that srun and
+ * mpirun pass on to the ranks). */
 static volatile sig_atomic_t stop_requested;
 
 static void on_stop_signal(int signal_number)
@@ -65,7 +67,7 @@ static void on_stop_signal(int signal_number)
     stop_requested = 1;
 }
 
-/* Every rank catches SIGINT and SIGTERM: rank 0 then stops handing out bands
+/* Every rank catches SIGINT, SIGTERM and SIGUSR1: rank 0 then stops handing out bands
  * and saves what arrived; the others finish the band in hand and stop when
  * rank 0 says so. A second signal ends the process at once. */
 static void catch_stop_signals(void)
@@ -77,6 +79,7 @@ static void catch_stop_signals(void)
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGUSR1, &action, NULL);
 }
 
 static int stop_was_requested(void *ctx)

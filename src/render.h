@@ -9,7 +9,7 @@ enum {
     EXIT_RENDERED = 0,
     EXIT_FAILED = 1,    /* a failure while rendering or writing */
     EXIT_BAD_INPUT = 2, /* bad options or job file, or outputs that cannot be created */
-    EXIT_INTERRUPTED = 3 /* SIGINT or SIGTERM: what was stored is kept for --resume */
+    EXIT_INTERRUPTED = 3 /* SIGINT, SIGTERM or SIGUSR1: what was stored is kept for --resume */
 };
 
 /* Parses argv on rank 0, checks it, renders on every rank of comm and writes

@@ -24,6 +24,10 @@ mkdir -p readonly && chmod 555 readonly
 # root ignores directory permissions: then use a place no one can create files in
 if [ "$(id -u)" = 0 ]; then unwritable=/proc/mpifractal-test.h5; else unwritable=readonly/x.h5; fi
 
+printf 'resolution = 100\nend_ytop = 0.05\n' > zoom-no-frames.job
+end_view="--end-xleft -0.05 --end-xright 0.05 --end-ybot -0.05 --end-ytop 0.05"
+long_name=$(awk 'BEGIN { for (i = 0; i < 4090; i++) printf "a" }').h5
+
 # expected message fragment | arguments (evaluated by the shell)
 cases=$(cat <<CASES
 xleft (-x 1) must be less than xright (-X 0)|-x 1 -X 0
@@ -92,6 +96,19 @@ option --color-by: unknown value 'distance' (choose counts or smooth)|--color-by
 color-cycle must be at least 1 iteration|--color-cycle 0
 --equalize makes the PNG from the HDF5 file once it is complete|--equalize --no-hdf5 --png out.png
 --equalize cannot be combined with --samples 2|--equalize --samples 2
+--frames 5 needs --frame K, the frame to render (0 to 4)|--frames 5
+--frame belongs to a zoom sequence: give --frames N too|--frame 3
+--end-xleft belongs to a zoom sequence: give --frames N too|--end-xleft 0
+--end-ytop belongs to a zoom sequence: give --frames N too|zoom-no-frames.job
+frames (1) must be between 2 and 1000000|--frames 1 --frame 0
+frame (5) must be between 0 and 4 (--frames 5 counts from 0)|--frames 5 --frame 5 $end_view
+the zoom's end view needs --end-ytop (the top edge of the last frame)|--frames 5 --frame 1 --end-xleft -0.05 --end-xright 0.05 --end-ybot -0.05
+the end view must have end-xleft < end-xright|--frames 5 --frame 1 --end-xleft 0.05 --end-xright -0.05 --end-ybot -0.05 --end-ytop 0.05
+the end view's width/height (3) differs from the start view's (1) by more than 1%|--frames 5 --frame 1 --end-xleft -0.03 --end-xright 0.03 --end-ybot -0.01 --end-ytop 0.01
+option --frames: 'x' is not a whole number|--frames x --frame 0
+is too long to add a frame number|--frames 5 --frame 1 $end_view -o \$long_name
+--continue keeps an existing output and --force overwrites it: choose one|--continue --force
+--continue needs the HDF5 output to continue, not --no-hdf5|--continue --no-hdf5 --png out.png
 CASES
 )
 count=$(printf '%s\n' "$cases" | wc -l)

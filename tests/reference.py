@@ -22,14 +22,20 @@ DEFAULTS = {
 }
 
 
-def read_job(path):
-    params = {}
+def read_keys(path):
+    """The 'key = value' lines of a job file, as strings (keys spelled with '_')."""
+    keys = {}
     with open(path) as f:
         for line in f:
             line = line.split("#", 1)[0].strip()
             if line:
                 key, value = (s.strip() for s in line.split("=", 1))
-                params[key] = value
+                keys[key.replace("-", "_")] = value
+    return keys
+
+
+def read_job(path):
+    params = read_keys(path)
     fractal = params.get("fractal", "julia")
     p = dict(DEFAULTS[fractal])
     p.update(fractal=fractal, real=-0.835, imag=-0.2321, threshold=2.0, itermin=20, itermax=100,
@@ -98,10 +104,15 @@ def main():
         problems.append("x coordinates differ from numpy.linspace")
     if not np.array_equal(fy, y):
         problems.append("y coordinates differ from numpy.linspace")
+    return report(problems, f"identical: {expected.size} counts, sum {int(expected.sum(dtype=np.uint64))}")
+
+
+def report(problems, success):
+    """Prints the problems found, or the success line; returns the exit status."""
     for line in problems:
         print(line)
     if not problems:
-        print(f"identical: {expected.size} counts, sum {int(expected.sum(dtype=np.uint64))}")
+        print(success)
     return 1 if problems else 0
 
 

@@ -21,7 +21,7 @@ int main(void)
 {
     struct render_params p;
     char err[1024];
-    plan(28);
+    plan(33);
 
     const char *defaults[] = {NULL};
     ok(parse(&p, err, defaults) == OPTIONS_RENDER, "no arguments: the seed Julia");
@@ -91,6 +91,27 @@ int main(void)
     ok(parse(&p, err, help) == OPTIONS_HELP, "--help wins over other options");
     const char *version[] = {"-V", NULL};
     ok(parse(&p, err, version) == OPTIONS_VERSION, "-V is --version");
+
+    const char *zoom[] = {"-f", "mandelbrot", "-R", "101", "--frames", "24", "--frame", "23", "--end-xleft",
+                          "-0.744643887", "--end-xright", "-0.742643887", "--end-ybot", "0.131111618",
+                          "--end-ytop", "0.132540190", "-o", "z.h5", "--png", "dir/z.png", NULL};
+    ok(parse(&p, err, zoom) == OPTIONS_RENDER, "a zoom on the command line parses: %s", err);
+    ok(p.xleft == -0.744643887 && p.xright == -0.742643887 && p.ybot == 0.131111618 && p.ytop == 0.132540190,
+       "the last frame renders the end view");
+    ok(p.height == 72, "every frame has the start view's size: 101 x 72 (got %llu rows)",
+       (unsigned long long)p.height);
+    ok(strcmp(p.hdf5_path, "z-0023.h5") == 0 && strcmp(p.png_path, "dir/z-0023.png") == 0,
+       "outputs numbered: %s, %s", p.hdf5_path, p.png_path);
+
+    job = fopen("test_options.job", "w");
+    fprintf(job, "fractal = mandelbrot\nframes = 3\nend_xleft = -1\nend_xright = -0.3\nend_ybot = -0.25\nend_ytop = 0.25\n"
+                 "resolution = 8\noutput = out/z.h5\n");
+    fclose(job);
+    const char *zoom_job[] = {"test_options.job", "--frame", "0", NULL};
+    ok(parse(&p, err, zoom_job) == OPTIONS_RENDER && p.xleft == -2.5 && p.xright == 1.0 && p.ybot == -1.25 &&
+           p.ytop == 1.25 && strcmp(p.hdf5_path, "out/z-0000.h5") == 0,
+       "a zoom in a job file (end_xleft...): frame 0 is the start view, in out/z-0000.h5: %s", err);
+    remove("test_options.job");
 
     double x[5];
     grid_linspace(-1.0, 1.0, 5, x);
