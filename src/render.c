@@ -457,7 +457,9 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     catch_stop_signals();
 
     struct band_plan plan;
-    band_plan_init(&plan, params.width, params.height, r.resume_row, params.band_rows, ranks,
+    int most_threads; /* ranks may differ (affinity masks); the plan must not */
+    MPI_Allreduce(&r.threads, &most_threads, 1, MPI_INT, MPI_MAX, comm);
+    band_plan_init(&plan, params.width, params.height, r.resume_row, params.band_rows, ranks, most_threads,
                    writer_hdf5_chunk_rows(&params)); /* the row grid of both outputs */
     struct band_callbacks callbacks = {.ctx = &r, .compute = compute_rows, .encode = encode_band,
                                        .payload_max = payload_bound(&r, plan.band_rows),
