@@ -95,8 +95,11 @@ static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, uint32_t *coun
         double y = grid_linspace_at(p->ytop, p->ybot, p->height, row0 + row);
         uint32_t *out = counts + row * p->width + col0;
         kernel_row(&r->spec, r->x + col0, y, n, out);
-        for (uint64_t i = 0; i < n; i++)
-            sum += out[i];
+        uint64_t tile_sum = 0;
+#pragma omp simd reduction(+ : tile_sum)
+        for (uint64_t i = 0; i < n; i++) /* vectorized: ~3% of the seed Julia's time in scalar code */
+            tile_sum += out[i];
+        sum += tile_sum;
     }
     *iterations = sum;
     return 0;
