@@ -75,6 +75,11 @@ static void grey_row(const struct render_params *p, const uint32_t *counts, cons
                      uint8_t *samples)
 {
     uint32_t top = p->png_depth == 16 ? 65535 : 255;
+    if (table && p->png_depth == 8) { /* the usual case, without a test per sample */
+        for (uint64_t i = 0; i < p->width; i++)
+            samples[i] = (uint8_t)table[counts[i]];
+        return;
+    }
     for (uint64_t i = 0; i < p->width; i++) {
         uint32_t g = table ? table[counts[i]] : grey_level(counts[i], p->itermin, p->itermax, top);
         if (p->png_depth == 16) {
@@ -104,6 +109,7 @@ static size_t encode_segment(const struct render_params *p, const uint32_t *coun
         if (r == 0)
             memcpy(dst + 1, now, samples);
         else
+#pragma omp simd /* GCC -O2 leaves it scalar */
             for (size_t i = 0; i < samples; i++)
                 dst[1 + i] = (uint8_t)(now[i] - above[i]);
     }
