@@ -354,7 +354,7 @@ static void fill_chunk(const struct render_params *p, const uint32_t *counts, ui
         if (shuffle) {
             for (size_t b = 0; b < element; b++) {
                 uint8_t *plane = buf + b * n + k0;
-#pragma omp simd /* GCC -O2 leaves it scalar: ~4% of a run's time with HDF5 output */
+#pragma omp simd /* GCC -O2 leaves it scalar: then ~2% of a seed Julia run with HDF5 output */
                 for (uint64_t i = 0; i < cols; i++)
                     plane[i] = (uint8_t)(src[i] >> (8 * b));
             }
@@ -457,8 +457,8 @@ static int flush_to_disk(hid_t file)
 
 /* Starts writing the file's dirty pages to disk without waiting for them, so
  * that the fsync of the next checkpoint or of the finish has little left to
- * do (on the seed Julia the finish's fsync of the rows took 3-20 ms, with
- * this 0.2 ms). Durability still comes from those fsyncs alone. */
+ * do (seed Julia, 2 ranks, loaded machine: the finish's first fsync took
+ * ~20 ms, with this ~3 ms). Durability still comes from those fsyncs alone. */
 static void start_writeback(hid_t file)
 {
 #ifdef SYNC_FILE_RANGE_WRITE
