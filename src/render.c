@@ -118,8 +118,11 @@ static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct b
             failed |= supersample_tile(&r->supersample, r->x + col0, y, n, smooth, distance, colour) != 0;
         else if (smooth || distance)
             channel_row(&r->channel_spec, r->x + col0, y, n, counts, smooth, distance);
-        for (uint64_t i = 0; i < n; i++)
-            sum += counts[i];
+        uint64_t tile_sum = 0;
+#pragma omp simd reduction(+ : tile_sum)
+        for (uint64_t i = 0; i < n; i++) /* vectorized: ~3% of the seed Julia's time in scalar code */
+            tile_sum += counts[i];
+        sum += tile_sum;
     }
     *iterations = sum;
     return failed ? -1 : 0;
@@ -534,7 +537,9 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     catch_stop_signals();
 
     struct band_plan plan;
-    band_plan_init(&plan, params.width, params.height, r.resume_row, params.band_rows, ranks,
+    int most_threads; /* ranks may differ (affinity masks); the plan must not */
+    MPI_Allreduce(&r.threads, &most_threads, 1, MPI_INT, MPI_MAX, comm);
+    band_plan_init(&plan, params.width, params.height, r.resume_row, params.band_rows, ranks, most_threads,
                    writer_hdf5_chunk_rows(&params)); /* the row grid of both outputs */
     struct band_callbacks callbacks = {.ctx = &r, .compute = compute_rows, .encode = encode_band,
                                        .payload_max = payload_bound(&r, plan.band_rows),

@@ -18,11 +18,12 @@ struct band_plan {
 };
 
 /* Chooses the band height: requested_rows if not 0, otherwise about 64 Ki
- * samples per band, lowered so that there are at least 16 bands per rank;
- * then rounded up to a multiple of quantum (whole output chunks), kept under
- * 64 MiB of counts where quantum allows, and clamped to the image. */
+ * samples per band (1 Mi per thread when ranks run several threads), lowered
+ * so that there are at least 16 bands per rank; then rounded up to a multiple
+ * of quantum (whole output chunks), kept under 64 MiB of counts where quantum
+ * allows, and clamped to the image. */
 void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uint64_t first_row,
-                    uint32_t requested_rows, int ranks, uint32_t quantum);
+                    uint32_t requested_rows, int ranks, int threads, uint32_t quantum);
 
 /* What the schedule asks of the renderer. Every rank uses compute and encode;
  * rank 0 alone uses sink and progress. */

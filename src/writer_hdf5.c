@@ -1,6 +1,8 @@
 /* writer_hdf5.c - HDF5 output: chunked counts compressed by the computing ranks, x/y dimension scales, attributes. */
+#define _GNU_SOURCE /* sync_file_range */
 #include "writer.h"
 
+#include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <stdio.h>
@@ -489,6 +491,7 @@ static void fill_chunk(const struct render_params *p, const void *plane, uint32_
         if (shuffle) {
             for (size_t b = 0; b < element; b++) {
                 uint8_t *plane_bytes = buf + b * n + k0;
+#pragma omp simd /* GCC -O2 leaves it scalar: then ~2% of a seed Julia run with HDF5 output */
                 for (uint64_t i = 0; i < cols; i++)
                     plane_bytes[i] = (uint8_t)(value_at(row, i) >> (8 * b));
             }
@@ -596,6 +599,21 @@ static int flush_to_disk(hid_t file)
     if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0 || H5Fget_vfd_handle(file, H5P_DEFAULT, (void **)&fd) < 0)
         return -1;
     return fd && fsync(*fd) != 0 ? -1 : 0;
+}
+
+/* Starts writing the file's dirty pages to disk without waiting for them, so
+ * that the fsync of the next checkpoint or of the finish has little left to
+ * do (seed Julia, 2 ranks, loaded machine: the finish's first fsync took
+ * ~20 ms, with this ~3 ms). Durability still comes from those fsyncs alone. */
+static void start_writeback(hid_t file)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+    int *fd = NULL;
+    if (H5Fget_vfd_handle(file, H5P_DEFAULT, (void **)&fd) >= 0 && fd)
+        sync_file_range(*fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)file;
+#endif
 }
 
 /* Whether the file's name still leads to the file being written: a user or a
@@ -801,6 +819,7 @@ static int hdf5_write_band(struct writer *w, uint64_t row0, uint32_t nrows, cons
         used += sizeof header + (size_t)header.size;
     }
     s->rows_written = row0 + nrows;
+    start_writeback(s->file);
     if (monotonic_seconds() - s->last_checkpoint >= CHECKPOINT_SECONDS)
         return checkpoint(w);
     return 0;

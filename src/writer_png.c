@@ -74,6 +74,11 @@ static void colour_row(const struct render_params *p, const struct colouring *co
 {
     const unsigned n = colouring->components;
     const size_t first = (size_t)r * p->width;
+    if (!band->colour && table && n == 1 && p->png_depth == 8) { /* the usual case, without a test per sample */
+        for (uint64_t i = 0; i < p->width; i++)
+            samples[i] = (uint8_t)table[band->counts[first + i]];
+        return;
+    }
     for (uint64_t i = 0; i < p->width; i++) {
         uint16_t computed[3];
         const uint16_t *levels;
@@ -116,6 +121,7 @@ static size_t encode_segment(const struct render_params *p, const struct colouri
         if (r == 0)
             memcpy(dst + 1, now, samples);
         else
+#pragma omp simd /* GCC -O2 leaves it scalar */
             for (size_t i = 0; i < samples; i++)
                 dst[1 + i] = (uint8_t)(now[i] - above[i]);
     }
