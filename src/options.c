@@ -36,7 +36,7 @@ enum opt_type {
     OPT_NO_PATH, /* flag that clears a file name (turns an output off) */
     OPT_BOOL,    /* flag: stores 1 (or 0 when inverted); yes/no in job files */
     OPT_KERNEL,  /* auto | scalar | avx2 | avx512 */
-    OPT_DTYPE,   /* auto | uint16 | uint32 */
+    OPT_DTYPE,   /* auto | uint8 | uint16 | uint32 */
     OPT_CHANNELS, /* comma-separated list: counts, smooth, distance */
     OPT_COLORMAP, /* gray | viridis | cyclic */
     OPT_COLOR_BY, /* counts | smooth */
@@ -110,7 +110,8 @@ static const struct option_def option_table[] = {
     {0, "compress", "LEVEL", OPT_UINT32, FIELD(compress), 0,
      "HDF5 deflate level 0-9 with byte shuffle, done by the computing ranks; 0 = off [1]", NULL},
     {0, "dtype", "TYPE", OPT_DTYPE, FIELD(dtype_bits), 0,
-     "HDF5 counts type: auto, uint16 or uint32; auto = uint16 when itermax < 65536 [auto]", NULL},
+     "HDF5 counts type: auto, uint8, uint16 or uint32; auto = the smallest that holds itermax "
+     "(uint8 up to 255, uint16 up to 65535) [auto]", NULL},
     {0, "force", NULL, OPT_BOOL, FIELD(force), 0,
      "overwrite output files that exist; skip the free-space check", NULL},
     {0, "resume", NULL, OPT_BOOL, FIELD(resume), 0,
@@ -162,7 +163,7 @@ uint32_t params_count_bits(const struct render_params *params)
 {
     if (params->dtype_bits)
         return params->dtype_bits;
-    return params->itermax <= UINT16_MAX ? 16 : 32;
+    return params->itermax <= UINT8_MAX ? 8 : params->itermax <= UINT16_MAX ? 16 : 32;
 }
 
 /* Where a value came from, for messages: "option --xleft" or "jobs/a.job:3: key 'xleft'". */
@@ -292,12 +293,14 @@ static int apply_value(const struct option_def *opt, const char *value, struct r
     case OPT_DTYPE:
         if (strcmp(value, "auto") == 0)
             *(uint32_t *)field = 0;
+        else if (strcmp(value, "uint8") == 0)
+            *(uint32_t *)field = 8;
         else if (strcmp(value, "uint16") == 0)
             *(uint32_t *)field = 16;
         else if (strcmp(value, "uint32") == 0)
             *(uint32_t *)field = 32;
         else {
-            set_error(err, errlen, from, opt, "unknown type '%s' (choose auto, uint16 or uint32)", value);
+            set_error(err, errlen, from, opt, "unknown type '%s' (choose auto, uint8, uint16 or uint32)", value);
             return -1;
         }
         return 0;
@@ -783,8 +786,9 @@ static int finish_params(struct render_params *params, const struct given *given
                  "sample of --samples %u: resume without --png", params->samples);
         return -1;
     }
-    if (params->dtype_bits == 16 && params->itermax > UINT16_MAX) {
-        snprintf(err, errlen, "--dtype uint16 cannot hold itermax %u: use uint32 or auto", params->itermax);
+    if (params->dtype_bits && params->dtype_bits < 32 && params->itermax >> params->dtype_bits) {
+        snprintf(err, errlen, "--dtype uint%u cannot hold itermax %u: use a wider type or auto",
+                 params->dtype_bits, params->itermax);
         return -1;
     }
     if (!kernel_path_supported((enum kernel_path)params->kernel)) {

@@ -37,7 +37,7 @@ struct render_params {
     uint32_t color_cycle;             /* iterations per turn of the cyclic colour map */
     int equalize;                     /* histogram-equalised PNG colours */
     uint32_t compress;                /* HDF5 deflate level, 0 = none */
-    uint32_t dtype_bits;              /* HDF5 counts type: 16, 32, or 0 = the smallest that holds itermax */
+    uint32_t dtype_bits;              /* HDF5 counts type: 8, 16, 32, or 0 = the smallest that holds itermax */
     int force;                        /* overwrite existing outputs */
     int resume;                       /* continue the interrupted render in hdf5_path */
     int resume_if_exists;             /* --continue: resume hdf5_path if it exists, else start it */
@@ -52,8 +52,8 @@ struct render_params {
 /* The name of a fractal kind as used on the command line and in HDF5 attributes. */
 const char *fractal_name(enum fractal_kind kind);
 
-/* Bits of the HDF5 counts type: dtype_bits if set, else 16 when itermax fits
- * in a uint16 and 32 otherwise. */
+/* Bits of the HDF5 counts type: dtype_bits if set, else the smallest of 8, 16
+ * and 32 whose unsigned type holds itermax. */
 uint32_t params_count_bits(const struct render_params *params);
 
 #endif

@@ -73,7 +73,8 @@ static hid_t dataset_file_type(const struct render_params *p, size_t d)
 {
     if (image_datasets[d].channel)
         return H5T_IEEE_F32LE;
-    return params_count_bits(p) == 16 ? H5T_STD_U16LE : H5T_STD_U32LE;
+    uint32_t bits = params_count_bits(p);
+    return bits == 8 ? H5T_STD_U8LE : bits == 16 ? H5T_STD_U16LE : H5T_STD_U32LE;
 }
 
 /* The plane of a band that dataset d stores: 4 bytes per sample (uint32 or float32). */
@@ -211,6 +212,13 @@ static const char *channel_names(const struct render_params *p)
     return lists[p->channels & (CHANNEL_SMOOTH | CHANNEL_DISTANCE)];
 }
 
+/* The name of the counts' type, as numpy names it: "uint8", "uint16" or "uint32". */
+static const char *counts_dtype_name(const struct render_params *p)
+{
+    uint32_t bits = params_count_bits(p);
+    return bits == 8 ? "uint8" : bits == 16 ? "uint16" : "uint32";
+}
+
 /* The parameters of a render that decide its counts and how they are stored.
  * Returns how many. */
 static int list_parameters(const struct render_params *p, struct parameter *list)
@@ -230,7 +238,7 @@ static int list_parameters(const struct render_params *p, struct parameter *list
     list[n++] = (struct parameter){"itermax", PARAM_U32, NULL, 0, p->itermax};
     list[n++] = (struct parameter){"width", PARAM_U64, NULL, 0, p->width};
     list[n++] = (struct parameter){"height", PARAM_U64, NULL, 0, p->height};
-    list[n++] = (struct parameter){"counts_dtype", PARAM_STRING, params_count_bits(p) == 16 ? "uint16" : "uint32", 0, 0};
+    list[n++] = (struct parameter){"counts_dtype", PARAM_STRING, counts_dtype_name(p), 0, 0};
     list[n++] = (struct parameter){"compression_level", PARAM_U32, NULL, 0, p->compress};
     list[n++] = (struct parameter){"channels", PARAM_STRING, channel_names(p), 0, 0};
     if (p->channels)

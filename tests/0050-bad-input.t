@@ -109,6 +109,7 @@ option --frames: 'x' is not a whole number|--frames x --frame 0
 is too long to add a frame number|--frames 5 --frame 1 $end_view -o \$long_name
 --continue keeps an existing output and --force overwrites it: choose one|--continue --force
 --continue needs the HDF5 output to continue, not --no-hdf5|--continue --no-hdf5 --png out.png
+--dtype uint8 cannot hold itermax 300: use a wider type or auto|--dtype uint8 -M 300
 CASES
 )
 count=$(printf '%s\n' "$cases" | wc -l)

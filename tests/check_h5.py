@@ -22,7 +22,8 @@ def main():
         c = f["counts"]
         expect(c.shape == (height, width), f"counts shape {c.shape}")
         itermax = int(f.attrs["itermax"])
-        expect(c.dtype == (np.uint16 if itermax < 65536 else np.uint32), f"counts dtype {c.dtype} for itermax {itermax}")
+        expect(c.dtype == (np.uint8 if itermax < 256 else np.uint16 if itermax < 65536 else np.uint32),
+               f"counts dtype {c.dtype} for itermax {itermax}")
         level = int(f.attrs["compression_level"])
         if level:
             expect(c.compression == "gzip" and c.compression_opts == level and c.shuffle,
