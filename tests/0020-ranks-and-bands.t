@@ -4,8 +4,7 @@
 plan 23
 
 # Wide enough for chunks of few rows (65 for 4000 uint8 samples, 32 for 4001
-# uint16 ones), so that
-# bands really differ: 5 and 7 chunk rows here.
+# uint16 ones), so that bands really differ: 5 and 7 chunk rows here.
 julia="-f julia -R 4000 --height 300 -M 100 --quiet"
 mandel="-f mandelbrot -R 4001 --height 200 -M 500 --quiet"
 
