@@ -1,6 +1,7 @@
 /* options.c - the option table: command line, job files and --help from one description. */
 #include "options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -129,7 +130,7 @@ static const struct option_def option_table[] = {
     {0, "band-rows", "N", OPT_UINT32, FIELD(band_rows), 0,
      "rows per work unit handed to a rank [automatic]", "Running"},
     {0, "threads", "N", OPT_UINT32, FIELD(threads), 0,
-     "threads per rank [OMP_NUM_THREADS, else the CPUs the launcher gave the rank]", NULL},
+     "threads per rank; 0 = automatic [OMP_NUM_THREADS, else the CPUs the launcher gave the rank]", NULL},
     {0, "kernel", "NAME", OPT_KERNEL, FIELD(kernel), 0,
      "auto, scalar, avx2 or avx512: the escape-time code path [auto]", NULL},
     {0, "no-shortcuts", NULL, OPT_BOOL, FIELD(no_shortcuts), 0,
@@ -569,7 +570,8 @@ static int scan_command_line(int argc, char **argv, struct cli_item *items, cons
                 return -1;
             }
             value = argv[++a];
-            if (value[0] == '-' && value[1] == '-') {
+            /* "--x" or "-q" is the next option, not a value; "-0.5" is a value */
+            if (value[0] == '-' && (value[1] == '-' || isalpha((unsigned char)value[1]))) {
                 snprintf(err, errlen, "option --%s needs a value (%s), not '%s'", opt->long_name, opt->metavar,
                          value);
                 return -1;
@@ -855,7 +857,8 @@ static int check_output_path(const char *path, const char *what, int force, char
             return -1;
         }
         if (!force) {
-            snprintf(err, errlen, "%s output '%s' exists: use --force to overwrite it", what, path);
+            snprintf(err, errlen, "%s output '%s' exists: use --force to overwrite it%s", what, path,
+                     strcmp(what, "HDF5") == 0 ? ", or --resume to finish an interrupted render" : "");
             return -1;
         }
         if (access(path, W_OK) != 0) {
@@ -969,7 +972,7 @@ void options_help(FILE *out, const char *program)
             "\n"
             "Examples:\n"
             "  mpirun -np 2 %s jobs/seed-julia.job\n"
-            "  %s -x=-0.1 -X=0.1 -y=-0.1 -Y=0.1 -m=20 -M=100 -R=4000 --png julia.png\n"
+            "  %s -x=-0.1 -X=0.1 -y=-0.1 -Y=0.1 -m=20 -M=100 -R=4000 -o seed.h5 --png seed.png\n"
             "  mpirun -np 2 %s -f mandelbrot -R 8000 -M 1000 -o mandel.h5 --png mandel.png\n"
             "  %s jobs/zoom.job --frame 0        (frame 0 of the zoom sequence)\n"
             "\n"

@@ -66,7 +66,7 @@ xleft (-x 0.2) must be less than xright (-X 0.1)|--job override.job
 cannot open job file 'missing.job'|missing.job
 only one job file may be given|bad-key.job twice.job
 directory 'no/such/dir' does not exist|-o no/such/dir/out.h5
-HDF5 output 'exists.h5' exists: use --force to overwrite it|-o exists.h5
+HDF5 output 'exists.h5' exists: use --force to overwrite it, or --resume to finish an interrupted render|-o exists.h5
 HDF5 output '.' is a directory|-o .
 option --output: the file name is empty|-o ''
 the HDF5 and PNG outputs are the same file|-o same.out --png same.out
@@ -110,6 +110,8 @@ is too long to add a frame number|--frames 5 --frame 1 $end_view -o \$long_name
 --continue keeps an existing output and --force overwrites it: choose one|--continue --force
 --continue needs the HDF5 output to continue, not --no-hdf5|--continue --no-hdf5 --png out.png
 --dtype uint8 cannot hold itermax 300: use a wider type or auto|--dtype uint8 -M 300
+option --resolution needs a value (N), not '-q'|-R -q
+option --png needs a value (FILE), not '-q'|--png -q
 CASES
 )
 count=$(printf '%s\n' "$cases" | wc -l)
