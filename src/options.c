@@ -20,8 +20,9 @@
 
 /* Largest height: the PNG format's limit. */
 #define DIMENSION_MAX 2147483647ULL
-/* Largest width: one row, with its HDF5 and PNG encodings, must fit in one MPI
- * message (an int count of bytes). */
+/* Largest width: one row of 32-bit counts and an 8-bit grey PNG fit in one MPI
+ * message (an int count of bytes). Channels, RGB and 16-bit PNGs take more:
+ * render_check_band_message refuses the combinations that do not fit. */
 #define WIDTH_MAX 268435456ULL
 /* Job files are small text files; anything larger is a mistake. */
 #define JOB_FILE_MAX (1 << 20)

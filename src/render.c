@@ -268,6 +268,42 @@ static size_t payload_bound(const struct render *r, uint32_t band_rows)
     return bound;
 }
 
+int render_check_band_message(const struct render_params *params, char *err, size_t errlen)
+{
+    struct render r;
+    memset(&r, 0, sizeof r);
+    r.params = params;
+    choose_writers(&r);
+    uint32_t rows = writer_hdf5_chunk_rows(params); /* the fewest rows a band can have */
+    size_t need = payload_bound(&r, rows);
+    if (need <= schedule_payload_limit())
+        return 0;
+    /* the largest resolution whose band fits, everything else kept */
+    struct render_params narrower = *params;
+    uint64_t fits = 1, too_wide = params->width;
+    r.params = &narrower;
+    while (too_wide - fits > 1) {
+        narrower.width = fits + (too_wide - fits) / 2;
+        if (payload_bound(&r, writer_hdf5_chunk_rows(&narrower)) <= schedule_payload_limit())
+            fits = narrower.width;
+        else
+            too_wide = narrower.width;
+    }
+    char drop[160] = "";
+    size_t used = 0;
+    const char *what[3] = {params->hdf5_path[0] && params->channels ? "the channels" : NULL,
+                           params->png_path[0] && colormap_components(params->colormap) > 1 ? "the RGB colour map" : NULL,
+                           params->png_path[0] && params->png_depth == 16 ? "--png-depth 16" : NULL};
+    for (int k = 0; k < 3; k++)
+        if (what[k])
+            used += (size_t)snprintf(drop + used, sizeof drop - used, "%s%s", used ? " or " : "drop ", what[k]);
+    snprintf(err, errlen, "a band of %u row%s at resolution %llu takes up to %.2f GiB with these outputs, "
+             "more than one MPI message can carry (2 GiB): %s%suse a resolution of at most %llu",
+             rows, rows == 1 ? "" : "s", (unsigned long long)params->width, (double)need / (1u << 30),
+             drop, used ? ", or " : "", (unsigned long long)fits);
+    return -1;
+}
+
 /* Rank 0: opens every output before any work. Returns 0, or EXIT_BAD_INPUT
  * after printing why (an output that cannot be created is bad input). */
 static int open_writers(struct render *r)
@@ -446,7 +482,8 @@ static enum options_action decide(int argc, char **argv, struct render_params *p
         printf("%s\n", PACKAGE_STRING);
         break;
     case OPTIONS_RENDER:
-        if (options_check_outputs(params, err, sizeof err) == 0 && space_check(params, err, sizeof err) == 0)
+        if (render_check_band_message(params, err, sizeof err) == 0 &&
+            options_check_outputs(params, err, sizeof err) == 0 && space_check(params, err, sizeof err) == 0)
             break;
         action = OPTIONS_ERROR;
         /* fall through */
@@ -535,7 +572,8 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
 
     struct band_plan plan;
     band_plan_init(&plan, params.width, params.height, r.resume_row, params.band_rows, ranks,
-                   writer_hdf5_chunk_rows(&params)); /* the row grid of both outputs */
+                   writer_hdf5_chunk_rows(&params), /* the row grid of both outputs */
+                   band_layout_sample_bytes(&r.layout));
     struct band_callbacks callbacks = {.ctx = &r, .compute = compute_rows, .encode = encode_band,
                                        .payload_max = payload_bound(&r, plan.band_rows),
                                        .sink = write_band, .progress = report_progress,

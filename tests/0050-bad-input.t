@@ -81,6 +81,7 @@ option --itermax: '-5' is negative|-M -5
 resolution (-R 4294967296) must be between 2 and 268435456|--height 4294967296 -R 4294967296
 height (4294967296) must be between 2 and 2147483647|--height 4294967296 -R 100
 resolution (-R 2147483648) must be between 2 and 268435456|-R 2147483648 --height 2
+more than one MPI message can carry (2 GiB): drop the channels, or use a resolution of at most|-R 268435456 --height 2 --channels smooth,distance
 job file 'directory.job' is a directory|directory.job
 no-equals.job:2: expected 'key = value', got 'force'|no-equals.job
 garbage.job:1: itermax: '100 abc' is not a whole number|garbage.job
