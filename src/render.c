@@ -600,10 +600,13 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
         if (status == EXIT_INTERRUPTED) {
             discard_writers(&r); /* the HDF5 file saves the rows stored so far */
             if (params.hdf5_path[0] && access(params.hdf5_path, F_OK) == 0 && r.rows_stored > 0)
-                fprintf(stderr, PROGRAM ": interrupted: the first %llu of %llu rows are saved in '%s'; "
-                        "run the same command with --resume to finish\n",
+                fprintf(stderr, PROGRAM ": interrupted: the first %llu of %llu rows are saved in '%s'; %s\n",
                         (unsigned long long)r.rows_stored, (unsigned long long)params.height,
-                        params.hdf5_path);
+                        params.hdf5_path,
+                        /* a resumed PNG comes from the file, which lacks the pixels' other samples */
+                        params.png_path[0] && params.samples > 1
+                            ? "run it again with --resume and without --png to finish the HDF5 file"
+                            : "run the same command with --resume to finish");
             else
                 fprintf(stderr, PROGRAM ": interrupted before any row was stored: nothing to resume\n");
         } else if (status != EXIT_RENDERED) {
