@@ -8,23 +8,6 @@ plan 21
 # A slow render (scalar kernel, deep zoom): a few seconds on 2 ranks.
 job="-f mandelbrot -R 3000 -M 4000 -x -0.8 -X -0.7 -y 0.05 -Y 0.15 --kernel scalar --band-rows 8 --quiet"
 
-# rank_pids FILE: the mpifractal processes of this test (same working directory)
-# writing FILE, not the launcher, nor the same test running elsewhere.
-rank_pids() {
-    for pid in $(pgrep -f "mpifractal .*$1"); do
-        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mpifractal ] &&
-            [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$(pwd -P)" ] && echo "$pid"
-    done
-}
-# signal_ranks SIG FILE: signals the ranks writing FILE.
-signal_ranks() {
-    for pid in $(rank_pids "$2"); do kill "-$1" "$pid"; done
-}
-# wait_for_start FILE: waits until the render has created its output.
-wait_for_start() {
-    for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done
-    return 1
-}
 same_pngs() {
     "$PYTHON3" -c "
 import sys, numpy as np
