@@ -197,6 +197,9 @@ struct parameter {
     const char *text;
     double real;
     uint64_t whole;
+    /* The value of a parameter added after the first releases, in files made
+     * before it existed (which lack its attribute); NULL: the attribute is required. */
+    const char *absent;
 };
 
 #define MAX_PARAMETERS 20
@@ -214,26 +217,26 @@ static const char *channel_names(const struct render_params *p)
 static int list_parameters(const struct render_params *p, struct parameter *list)
 {
     int n = 0;
-    list[n++] = (struct parameter){"fractal", PARAM_STRING, fractal_name(p->fractal), 0, 0};
-    list[n++] = (struct parameter){"xleft", PARAM_DOUBLE, NULL, p->xleft, 0};
-    list[n++] = (struct parameter){"xright", PARAM_DOUBLE, NULL, p->xright, 0};
-    list[n++] = (struct parameter){"ybot", PARAM_DOUBLE, NULL, p->ybot, 0};
-    list[n++] = (struct parameter){"ytop", PARAM_DOUBLE, NULL, p->ytop, 0};
+    list[n++] = (struct parameter){"fractal", PARAM_STRING, fractal_name(p->fractal), 0, 0, NULL};
+    list[n++] = (struct parameter){"xleft", PARAM_DOUBLE, NULL, p->xleft, 0, NULL};
+    list[n++] = (struct parameter){"xright", PARAM_DOUBLE, NULL, p->xright, 0, NULL};
+    list[n++] = (struct parameter){"ybot", PARAM_DOUBLE, NULL, p->ybot, 0, NULL};
+    list[n++] = (struct parameter){"ytop", PARAM_DOUBLE, NULL, p->ytop, 0, NULL};
     if (p->fractal == FRACTAL_JULIA) {
-        list[n++] = (struct parameter){"c_real", PARAM_DOUBLE, NULL, p->c_re, 0};
-        list[n++] = (struct parameter){"c_imag", PARAM_DOUBLE, NULL, p->c_im, 0};
+        list[n++] = (struct parameter){"c_real", PARAM_DOUBLE, NULL, p->c_re, 0, NULL};
+        list[n++] = (struct parameter){"c_imag", PARAM_DOUBLE, NULL, p->c_im, 0, NULL};
     }
-    list[n++] = (struct parameter){"threshold", PARAM_DOUBLE, NULL, p->threshold, 0};
-    list[n++] = (struct parameter){"itermin", PARAM_U32, NULL, 0, p->itermin};
-    list[n++] = (struct parameter){"itermax", PARAM_U32, NULL, 0, p->itermax};
-    list[n++] = (struct parameter){"width", PARAM_U64, NULL, 0, p->width};
-    list[n++] = (struct parameter){"height", PARAM_U64, NULL, 0, p->height};
-    list[n++] = (struct parameter){"counts_dtype", PARAM_STRING, params_count_bits(p) == 16 ? "uint16" : "uint32", 0, 0};
-    list[n++] = (struct parameter){"compression_level", PARAM_U32, NULL, 0, p->compress};
-    list[n++] = (struct parameter){"channels", PARAM_STRING, channel_names(p), 0, 0};
+    list[n++] = (struct parameter){"threshold", PARAM_DOUBLE, NULL, p->threshold, 0, NULL};
+    list[n++] = (struct parameter){"itermin", PARAM_U32, NULL, 0, p->itermin, NULL};
+    list[n++] = (struct parameter){"itermax", PARAM_U32, NULL, 0, p->itermax, NULL};
+    list[n++] = (struct parameter){"width", PARAM_U64, NULL, 0, p->width, NULL};
+    list[n++] = (struct parameter){"height", PARAM_U64, NULL, 0, p->height, NULL};
+    list[n++] = (struct parameter){"counts_dtype", PARAM_STRING, params_count_bits(p) == 16 ? "uint16" : "uint32", 0, 0, NULL};
+    list[n++] = (struct parameter){"compression_level", PARAM_U32, NULL, 0, p->compress, NULL};
+    list[n++] = (struct parameter){"channels", PARAM_STRING, channel_names(p), 0, 0, "counts"};
     if (p->channels)
-        list[n++] = (struct parameter){"smooth_radius", PARAM_DOUBLE, NULL, p->smooth_radius, 0};
-    list[n++] = (struct parameter){"samples", PARAM_U32, NULL, 0, p->samples};
+        list[n++] = (struct parameter){"smooth_radius", PARAM_DOUBLE, NULL, p->smooth_radius, 0, NULL};
+    list[n++] = (struct parameter){"samples", PARAM_U32, NULL, 0, p->samples, "1"};
     return n;
 }
 
@@ -377,7 +380,9 @@ static int check_parameters(struct writer *w, hid_t file)
             snprintf(now, sizeof now, "%llu", (unsigned long long)want->whole);
             break;
         }
-        if (rc != 0)
+        if (rc != 0 && want->absent && H5Aexists(file, want->name) == 0)
+            snprintf(was, sizeof was, "%s", want->absent); /* a file older than the parameter */
+        else if (rc != 0)
             return snprintf(w->error, sizeof w->error, "cannot resume '%s': it has no '%s' attribute",
                             p->hdf5_path, want->name), -1;
         if (strcmp(was, now) != 0)
