@@ -351,8 +351,10 @@ static int equalize_from_file(const struct render_params *p, struct band_data *b
 
 /* Rank 0, at the end of a resumed run or of one with an equalised PNG: reads
  * the finished counts back from the HDF5 file to total them and, if wanted,
- * to write the PNG that could not be streamed. Returns 0, or EXIT_FAILED
- * after printing why. */
+ * to write the PNG that could not be streamed. The PNG writer (set aside by
+ * open_writers) is put back among the outputs, written but not finished:
+ * finish_writers then completes every output in its one order. Returns 0, or
+ * EXIT_FAILED after printing why (the PNG discarded). */
 static int complete_from_file(struct render *r, uint64_t *total_iterations)
 {
     const struct render_params *p = r->params;
@@ -366,23 +368,23 @@ static int complete_from_file(struct render *r, uint64_t *total_iterations)
     struct band_data band;
     int have_band = band_data_alloc(&band, &stored, (size_t)rows * p->width) == 0;
     uint8_t *encoded = malloc(writer_png_ops.encoded_bound(p, rows));
-    struct writer png = {.ops = &writer_png_ops, .params = p};
+    struct writer *png = &r->writers[MAX_WRITERS - 1]; /* where choose_writers put it */
     struct equalization eq = {0};
     struct colouring colouring;
     int status = have_band && encoded ? 0 : EXIT_FAILED;
     if (status == 0 && equalizing && equalize_from_file(p, &band, rows, &eq) != 0) {
-        snprintf(png.error, sizeof png.error, "cannot read back '%s' to equalise the PNG", p->hdf5_path);
+        snprintf(png->error, sizeof png->error, "cannot read back '%s' to equalise the PNG", p->hdf5_path);
         status = EXIT_FAILED;
     }
     colouring_init(&colouring, p, &eq);
-    if (status == 0 && r->png_from_file && png.ops->open(&png) != 0)
+    if (status == 0 && r->png_from_file && png->ops->open(png) != 0)
         status = EXIT_FAILED;
     *total_iterations = 0;
     for (uint64_t row0 = 0; status == 0 && row0 < p->height; row0 += rows) {
         uint32_t n = p->height - row0 < rows ? (uint32_t)(p->height - row0) : rows;
         size_t samples = (size_t)n * p->width;
         if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, &band) != 0) {
-            snprintf(png.error, sizeof png.error, "cannot read back rows of '%s'", p->hdf5_path);
+            snprintf(png->error, sizeof png->error, "cannot read back rows of '%s'", p->hdf5_path);
             status = EXIT_FAILED;
             break;
         }
@@ -392,16 +394,18 @@ static int complete_from_file(struct render *r, uint64_t *total_iterations)
             colouring_sample(&colouring, band.counts[i], band.smooth ? band.smooth[i] : NAN,
                              band.colour + i * stored.colour_components);
         if (r->png_from_file) {
-            size_t length = png.ops->encode(p, row0, n, &band, encoded);
-            if (length == 0 || png.ops->write_band(&png, row0, n, encoded, length) != 0)
+            size_t length = png->ops->encode(p, row0, n, &band, encoded);
+            if (length == 0 || png->ops->write_band(png, row0, n, encoded, length) != 0)
                 status = EXIT_FAILED;
         }
     }
-    if (status == 0 && r->png_from_file && png.ops->finish(&png, NULL) != 0)
-        status = EXIT_FAILED;
-    if (status != 0)
-        fprintf(stderr, PROGRAM ": error: %s\n", png.error[0] ? png.error : "out of memory");
-    png.ops->discard(&png);
+    if (status != 0) {
+        fprintf(stderr, PROGRAM ": error: %s\n", png->error[0] ? png->error : "out of memory");
+        if (r->png_from_file)
+            png->ops->discard(png);
+    } else if (r->png_from_file) {
+        r->writer_count = MAX_WRITERS;
+    }
     if (have_band)
         band_data_free(&band);
     equalization_free(&eq);
@@ -413,7 +417,11 @@ static int complete_from_file(struct render *r, uint64_t *total_iterations)
 static int finish_writers(struct render *r, const struct render_report *report)
 {
     int status = 0;
-    /* Last to first: the HDF5 file says "complete" only once the PNG is whole. */
+    /* Last to first: the PNG gets its final name only once it is whole, and
+     * the HDF5 file says "complete" only after that. One rule for every run:
+     * an output under its final name, or marked complete, is whole; a failure
+     * after the PNG's rename leaves the HDF5 file incomplete, which --resume
+     * completes (remaking the PNG from it), never the other way round. */
     for (int i = r->writer_count - 1; i >= 0; i--) {
         struct writer *w = &r->writers[i];
         if (status == 0 && w->ops->finish(w, report) != 0) {
