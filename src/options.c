@@ -767,6 +767,23 @@ static int finish_params(struct render_params *params, const struct given *given
         snprintf(err, errlen, "color-cycle must be at least 1 iteration");
         return -1;
     }
+    /* options that only shape the PNG, or only the supersampled outputs, would do nothing */
+    static const char *png_only[] = {"colormap", "color-by", "color-cycle", "equalize"};
+    for (size_t k = 0; k < sizeof png_only / sizeof png_only[0]; k++)
+        if (!params->png_path[0] && was_given(given, png_only[k]) &&
+            (params->equalize || strcmp(png_only[k], "equalize") != 0)) { /* equalize = no is harmless */
+            snprintf(err, errlen, "--%s sets the PNG's colours: give --png FILE too", png_only[k]);
+            return -1;
+        }
+    if (was_given(given, "color-cycle") && params->colormap != COLORMAP_CYCLIC) {
+        snprintf(err, errlen, "--color-cycle sets the cyclic colour map's period: give --colormap cyclic too");
+        return -1;
+    }
+    if (params->samples > 1 && !params->png_path[0] && !params->channels) {
+        snprintf(err, errlen, "--samples %u changes only the PNG and the smooth and distance channels: give "
+                 "--png FILE or --channels too (the counts are those of the grid points)", params->samples);
+        return -1;
+    }
     if (params->color_by_smooth) /* the PNG's colours come from the smooth channel: compute and keep it */
         params->channels |= CHANNEL_SMOOTH;
     if (params->equalize && !params->hdf5_path[0]) {
