@@ -45,7 +45,9 @@ static const struct image_dataset image_datasets[] = {
      "pixel's grid point"},
     {"smooth", CHANNEL_SMOOTH, "smooth iteration count", "1",
      "m - log2(log2 |z(m)|) at the first m with |z(m)| > smooth_radius (escaped orbits are followed "
-     "past their count); continuous, and mostly within [count - 0.33, count + 2] for threshold 2; NaN "
+     "past their count); continuous; with threshold 2, within [count - 0.2, count + 1.35] over the "
+     "seed julia view and, for 99% of the escaped samples of the default mandelbrot view at itermax "
+     "500, within [count - 0.35, count + 2.1]; NaN "
      "where the sample never escaped; with samples > 1, the mean over the pixel's escaped samples"},
     {"distance", CHANNEL_DISTANCE, "exterior distance estimate", "1",
      "|z(m)| ln|z(m)| / |dz(m)| at the same m, dz the derivative by c (mandelbrot) or by z(0) "
