@@ -468,12 +468,6 @@ static size_t hdf5_encoded_bound(const struct render_params *p, uint32_t nrows)
     return (size_t)bound;
 }
 
-/* Fills one chunk's bytes from a plane of the band (4-byte values: uint32
- * counts or float32 bits), in the file's type and byte order (little-endian:
- * the low element bytes of each value). With shuffle, byte b of element k
- * goes to b * n + k, as HDF5's shuffle filter does, in the same pass. Parts
- * of an edge chunk outside the image are zeros, the full chunk shape that
- * H5Dwrite_chunk needs. */
 /* Value i of a row of 4-byte values, whatever their type. */
 static inline uint32_t value_at(const uint8_t *row, uint64_t i)
 {
@@ -482,6 +476,12 @@ static inline uint32_t value_at(const uint8_t *row, uint64_t i)
     return v;
 }
 
+/* Fills one chunk's bytes from a plane of the band (4-byte values: uint32
+ * counts or float32 bits), in the file's type and byte order (little-endian:
+ * the low element bytes of each value). With shuffle, byte b of element k
+ * goes to b * n + k, as HDF5's shuffle filter does, in the same pass. Parts
+ * of an edge chunk outside the image are zeros, the full chunk shape that
+ * H5Dwrite_chunk needs. */
 static void fill_chunk(const struct render_params *p, const void *plane, uint32_t nrows, uint64_t r0,
                        uint64_t c0, const hsize_t chunk[2], size_t element, int shuffle, uint8_t *buf)
 {
