@@ -326,27 +326,85 @@ static int open_writers(struct render *r)
     return 0;
 }
 
-/* Rank 0: makes the histogram of the whole image for an equalised PNG by
- * reading the finished file in blocks of rows. Returns 0, or -1. */
-static int equalize_from_file(const struct render_params *p, struct band_data *band, uint32_t rows,
-                              struct equalization *eq)
+/* What is done with each block of rows read back from the HDF5 file: returns
+ * 0 to go on, or 1 to stop (a failure it has recorded). */
+typedef int (*block_visitor)(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *band);
+
+/* Rank 0: reads the HDF5 output back from the top in blocks of rows rows
+ * (the planes band has room for) and hands each block to visit. Returns 0,
+ * -1 when a block cannot be read, or 1 when visit stopped. */
+static int for_each_block(const struct render_params *p, const struct band_data *band, uint32_t rows,
+                          block_visitor visit, void *ctx)
 {
-    struct colouring colouring;
-    uint64_t *histogram;
-    colouring_init(&colouring, p, NULL);
-    if (equalization_init(eq, &colouring, &histogram) != 0)
-        return -1;
     for (uint64_t row0 = 0; row0 < p->height; row0 += rows) {
         uint32_t n = p->height - row0 < rows ? (uint32_t)(p->height - row0) : rows;
-        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, band) != 0) {
-            equalization_finish(eq, histogram);
-            equalization_free(eq);
+        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, band) != 0)
             return -1;
-        }
-        equalization_add(eq, &colouring, histogram, band->counts, band->smooth, (size_t)n * p->width);
+        if (visit(ctx, row0, n, band) != 0)
+            return 1;
     }
-    equalization_finish(eq, histogram);
     return 0;
+}
+
+/* An equalisation histogram being filled. */
+struct histogram_fill {
+    const struct equalization *eq;
+    struct colouring colouring;
+    uint64_t *histogram;
+    uint64_t width;
+};
+
+static int add_to_histogram(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *band)
+{
+    struct histogram_fill *fill = ctx;
+    (void)row0;
+    equalization_add(fill->eq, &fill->colouring, fill->histogram, band->counts, band->smooth,
+                     (size_t)nrows * fill->width);
+    return 0;
+}
+
+/* Rank 0: makes the histogram of the whole image for an equalised PNG from
+ * the finished file, read into band (rows rows at a time). Returns 0, or -1
+ * (eq freed). */
+static int equalize_from_file(const struct render_params *p, const struct band_data *band, uint32_t rows,
+                              struct equalization *eq)
+{
+    struct histogram_fill fill = {.eq = eq, .width = p->width};
+    colouring_init(&fill.colouring, p, NULL);
+    if (equalization_init(eq, &fill.colouring, &fill.histogram) != 0)
+        return -1;
+    int rc = for_each_block(p, band, rows, add_to_histogram, &fill);
+    equalization_finish(eq, fill.histogram);
+    if (rc != 0)
+        equalization_free(eq);
+    return rc == 0 ? 0 : -1;
+}
+
+/* The end of a run that completes its outputs from the HDF5 file. */
+struct completion {
+    const struct render_params *p;
+    struct writer *png;        /* NULL: no PNG to make */
+    struct colouring colouring;
+    int equalizing;            /* colour each sample into the band's colour plane first */
+    uint8_t *encoded;          /* a block's PNG encoding */
+    uint64_t total_iterations;
+};
+
+static int complete_block(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *band)
+{
+    struct completion *c = ctx;
+    size_t samples = (size_t)nrows * c->p->width;
+    for (size_t i = 0; i < samples; i++)
+        c->total_iterations += band->counts[i];
+    for (size_t i = 0; c->equalizing && i < samples; i++)
+        colouring_sample(&c->colouring, band->counts[i], band->smooth ? band->smooth[i] : NAN,
+                         band->colour + i * band->colour_components);
+    if (!c->png)
+        return 0;
+    size_t length = c->png->ops->encode(c->p, row0, nrows, band, c->encoded);
+    if (length == 0)
+        snprintf(c->png->error, sizeof c->png->error, "out of memory");
+    return length == 0 || c->png->ops->write_band(c->png, row0, nrows, c->encoded, length) != 0;
 }
 
 /* Rank 0, at the end of a resumed run or of one with an equalised PNG: reads
@@ -358,58 +416,49 @@ static int equalize_from_file(const struct render_params *p, struct band_data *b
 static int complete_from_file(struct render *r, uint64_t *total_iterations)
 {
     const struct render_params *p = r->params;
-    const int equalizing = r->png_from_file && p->equalize;
+    struct writer *png = &r->writers[MAX_WRITERS - 1]; /* where choose_writers put it */
+    struct completion c = {.p = p, .png = r->png_from_file ? png : NULL,
+                           .equalizing = r->png_from_file && p->equalize};
     /* the counts, the smooth values when the PNG is coloured by them, colours when equalising */
     struct band_layout stored = {.smooth = r->png_from_file && p->color_by_smooth,
-                                 .colour_components = equalizing ? colormap_components((enum colormap_kind)p->colormap) : 0};
+                                 .colour_components = c.equalizing ? colormap_components(p->colormap) : 0};
     uint32_t chunk_rows = writer_hdf5_chunk_rows(p);
     uint64_t blocks = (64u << 20) / band_layout_sample_bytes(&stored) / ((uint64_t)chunk_rows * p->width);
     uint32_t rows = chunk_rows * (uint32_t)(blocks ? blocks : 1); /* about 64 MiB at a time */
     struct band_data band;
     int have_band = band_data_alloc(&band, &stored, (size_t)rows * p->width) == 0;
-    uint8_t *encoded = malloc(writer_png_ops.encoded_bound(p, rows));
-    struct writer *png = &r->writers[MAX_WRITERS - 1]; /* where choose_writers put it */
+    c.encoded = malloc(writer_png_ops.encoded_bound(p, rows));
     struct equalization eq = {0};
-    struct colouring colouring;
-    int status = have_band && encoded ? 0 : EXIT_FAILED;
-    if (status == 0 && equalizing && equalize_from_file(p, &band, rows, &eq) != 0) {
-        snprintf(png->error, sizeof png->error, "cannot read back '%s' to equalise the PNG", p->hdf5_path);
+    char why[WRITER_ERROR_MAX] = "out of memory";
+    int status = have_band && c.encoded ? 0 : EXIT_FAILED;
+    if (status == 0 && c.equalizing && equalize_from_file(p, &band, rows, &eq) != 0) {
+        snprintf(why, sizeof why, "cannot read back '%s' to equalise the PNG", p->hdf5_path);
         status = EXIT_FAILED;
     }
-    colouring_init(&colouring, p, &eq);
-    if (status == 0 && r->png_from_file && png->ops->open(png) != 0)
+    colouring_init(&c.colouring, p, c.equalizing ? &eq : NULL);
+    if (status == 0 && c.png && png->ops->open(png) != 0) {
+        snprintf(why, sizeof why, "%s", png->error);
         status = EXIT_FAILED;
-    *total_iterations = 0;
-    for (uint64_t row0 = 0; status == 0 && row0 < p->height; row0 += rows) {
-        uint32_t n = p->height - row0 < rows ? (uint32_t)(p->height - row0) : rows;
-        size_t samples = (size_t)n * p->width;
-        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, &band) != 0) {
-            snprintf(png->error, sizeof png->error, "cannot read back rows of '%s'", p->hdf5_path);
-            status = EXIT_FAILED;
-            break;
-        }
-        for (size_t i = 0; i < samples; i++)
-            *total_iterations += band.counts[i];
-        for (size_t i = 0; equalizing && i < samples; i++)
-            colouring_sample(&colouring, band.counts[i], band.smooth ? band.smooth[i] : NAN,
-                             band.colour + i * stored.colour_components);
-        if (r->png_from_file) {
-            size_t length = png->ops->encode(p, row0, n, &band, encoded);
-            if (length == 0 || png->ops->write_band(png, row0, n, encoded, length) != 0)
-                status = EXIT_FAILED;
-        }
     }
+    int rc = status == 0 ? for_each_block(p, &band, rows, complete_block, &c) : 0;
+    if (rc < 0)
+        snprintf(why, sizeof why, "cannot read back rows of '%s'", p->hdf5_path);
+    else if (rc > 0)
+        snprintf(why, sizeof why, "%s", png->error);
+    if (rc != 0)
+        status = EXIT_FAILED;
     if (status != 0) {
-        fprintf(stderr, PROGRAM ": error: %s\n", png->error[0] ? png->error : "out of memory");
-        if (r->png_from_file)
+        fprintf(stderr, PROGRAM ": error: %s\n", why);
+        if (c.png)
             png->ops->discard(png);
-    } else if (r->png_from_file) {
+    } else if (c.png) {
         r->writer_count = MAX_WRITERS;
     }
+    *total_iterations = c.total_iterations;
     if (have_band)
         band_data_free(&band);
     equalization_free(&eq);
-    free(encoded);
+    free(c.encoded);
     return status;
 }
 
