@@ -15,16 +15,6 @@
 
 static const char *const names[] = {"gray", "viridis", "cyclic"};
 
-int colormap_parse(const char *name, enum colormap_kind *out)
-{
-    for (int k = 0; k < 3; k++)
-        if (strcmp(name, names[k]) == 0)
-            return *out = (enum colormap_kind)k, 0;
-    if (strcmp(name, "grey") == 0)
-        return *out = COLORMAP_GRAY, 0;
-    return -1;
-}
-
 const char *colormap_name(enum colormap_kind kind)
 {
     return kind >= COLORMAP_GRAY && kind <= COLORMAP_CYCLIC ? names[kind] : "unknown";
@@ -68,7 +58,7 @@ void colormap_levels(enum colormap_kind kind, double t, uint32_t top, uint16_t *
 
 void colouring_init(struct colouring *c, const struct render_params *p, const struct equalization *equalized)
 {
-    c->kind = (enum colormap_kind)p->colormap;
+    c->kind = p->colormap;
     c->components = colormap_components(c->kind);
     c->top = p->png_depth == 16 ? 65535 : 255;
     c->itermin = p->itermin;

@@ -7,16 +7,9 @@
 
 #include "params.h"
 
-enum colormap_kind {
-    COLORMAP_GRAY = 0, /* black to white: the seed juliaset program's grey ramp */
-    COLORMAP_VIRIDIS,  /* matplotlib's default: dark blue, green, yellow; luminance rises */
-    COLORMAP_CYCLIC    /* a cosine rainbow that repeats every color_cycle iterations */
-};
+/* enum colormap_kind is in params.h. */
 
-/* Parses "gray" (or "grey"), "viridis" or "cyclic". Returns 0, or -1 and leaves *out alone. */
-int colormap_parse(const char *name, enum colormap_kind *out);
-
-/* The name colormap_parse accepts for kind. */
+/* The name of a colour map, as --colormap accepts it. */
 const char *colormap_name(enum colormap_kind kind);
 
 /* Samples per PNG pixel: 1 for gray, 3 (RGB) for the others. */

@@ -6,17 +6,6 @@
 /* Name of each path, indexed by enum kernel_path. */
 static const char *const path_names[] = {"auto", "scalar", "avx2", "avx512"};
 
-int kernel_path_parse(const char *name, enum kernel_path *out)
-{
-    for (int p = KERNEL_AUTO; p <= KERNEL_AVX512; p++) {
-        if (strcmp(name, path_names[p]) == 0) {
-            *out = (enum kernel_path)p;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 const char *kernel_path_name(enum kernel_path path)
 {
     if ((int)path < KERNEL_AUTO || (int)path > KERNEL_AVX512)

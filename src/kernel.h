@@ -38,11 +38,6 @@ struct kernel_spec {
  * certain. */
 void kernel_spec_init(struct kernel_spec *spec, const struct render_params *params);
 
-/* Parses a path name: "auto", "scalar", "avx2" or "avx512". Stores the path in
- * *out and returns 0, or returns -1 and leaves *out alone if the name is none
- * of these. Does not check that the CPU supports it (see kernel_path_supported). */
-int kernel_path_parse(const char *name, enum kernel_path *out);
-
 /* Returns 1 if this CPU (and OS) can run the path, else 0. KERNEL_AUTO and
  * KERNEL_SCALAR are always supported. */
 int kernel_path_supported(enum kernel_path path);
@@ -52,8 +47,8 @@ int kernel_path_supported(enum kernel_path path);
  * should check kernel_path_supported first for an explicit request. */
 enum kernel_path kernel_path_resolve(enum kernel_path requested);
 
-/* The name of a path as accepted by kernel_path_parse ("auto", "scalar",
- * "avx2", "avx512"), or "unknown" for a value outside the enum. */
+/* The name of a path as --kernel accepts it ("auto", "scalar", "avx2",
+ * "avx512"), or "unknown" for a value outside the enum. */
 const char *kernel_path_name(enum kernel_path path);
 
 /* Escape counts of the n samples (x[i], y), i = 0..n-1.

@@ -21,29 +21,33 @@
 
 /* Largest height: the PNG format's limit. */
 #define DIMENSION_MAX 2147483647ULL
-/* Largest width: one row, with its HDF5 and PNG encodings, must fit in one MPI
- * message (an int count of bytes). */
+/* Largest width: one row of 32-bit counts and an 8-bit grey PNG fit in one MPI
+ * message (an int count of bytes). Channels, RGB and 16-bit PNGs take more:
+ * render_check_band_message refuses the combinations that do not fit. */
 #define WIDTH_MAX 268435456ULL
 /* Job files are small text files; anything larger is a mistake. */
 #define JOB_FILE_MAX (1 << 20)
 #define JOB_LINE_MAX 8192
 
 enum opt_type {
-    OPT_FRACTAL, /* mandelbrot | julia */
+    OPT_CHOICE,  /* one name of the option's choices table, stored as its value */
     OPT_DOUBLE,  /* finite floating-point number */
     OPT_UINT32,
     OPT_UINT64,
     OPT_PATH,    /* file name */
     OPT_NO_PATH, /* flag that clears a file name (turns an output off) */
     OPT_BOOL,    /* flag: stores 1 (or 0 when inverted); yes/no in job files */
-    OPT_KERNEL,  /* auto | scalar | avx2 | avx512 */
-    OPT_DTYPE,   /* auto | uint8 | uint16 | uint32 */
     OPT_CHANNELS, /* comma-separated list: counts, smooth, distance */
-    OPT_COLORMAP, /* gray | viridis | cyclic */
-    OPT_COLOR_BY, /* counts | smooth */
     OPT_JOB,     /* --job FILE: read before the command line is applied */
     OPT_HELP,
     OPT_VERSION
+};
+
+/* One accepted name of an OPT_CHOICE option and the value it stores. A name
+ * whose value an earlier entry already has is an alias, not listed. */
+struct choice {
+    const char *name;
+    int value;
 };
 
 struct option_def {
@@ -51,100 +55,116 @@ struct option_def {
     const char *long_name;
     const char *metavar;  /* NULL: takes no value on the command line */
     enum opt_type type;
-    size_t offset;        /* field of struct render_params */
+    size_t offset;        /* field of struct render_params (an int-sized one for OPT_CHOICE) */
     int inverted;         /* OPT_BOOL: the flag stores 0 */
-    const char *help;
+    const char *help;     /* OPT_CHOICE: follows the list of choices */
     const char *section;  /* starts a section of --help */
+    const struct choice *choices; /* OPT_CHOICE: ends with a NULL name */
+    const char *chosen;   /* OPT_CHOICE: what a name picks, for messages ("colour map") */
 };
 
 #define FIELD(name) offsetof(struct render_params, name)
 
+static const struct choice fractal_choices[] = {
+    {"mandelbrot", FRACTAL_MANDELBROT}, {"julia", FRACTAL_JULIA}, {NULL, 0}};
+static const struct choice kernel_choices[] = {
+    {"auto", KERNEL_AUTO}, {"scalar", KERNEL_SCALAR}, {"avx2", KERNEL_AVX2}, {"avx512", KERNEL_AVX512}, {NULL, 0}};
+static const struct choice dtype_choices[] = {{"auto", 0}, {"uint8", 8}, {"uint16", 16}, {"uint32", 32}, {NULL, 0}};
+static const struct choice colormap_choices[] = {
+    {"gray", COLORMAP_GRAY}, {"grey", COLORMAP_GRAY}, {"viridis", COLORMAP_VIRIDIS}, {"cyclic", COLORMAP_CYCLIC},
+    {NULL, 0}};
+static const struct choice color_by_choices[] = {{"counts", 0}, {"smooth", 1}, {NULL, 0}};
+
+/* OPT_CHOICE stores an int into fields of these types. */
+_Static_assert(sizeof(enum fractal_kind) == sizeof(int) && sizeof(enum colormap_kind) == sizeof(int) &&
+                   sizeof(((struct render_params *)0)->dtype_bits) == sizeof(int),
+               "choice fields are int-sized");
+
 static const struct option_def option_table[] = {
-    {'f', "fractal", "NAME", OPT_FRACTAL, FIELD(fractal), 0,
-     "mandelbrot or julia [julia]", "What to render"},
+    {'f', "fractal", "NAME", OPT_CHOICE, FIELD(fractal), 0,
+     "what to render [julia]", "What to render", fractal_choices, "fractal"},
     {'x', "xleft", "X", OPT_DOUBLE, FIELD(xleft), 0,
-     "left edge, real axis [julia -0.1, mandelbrot -2.5]", NULL},
+     "left edge, real axis [julia -0.1, mandelbrot -2.5]", NULL, NULL, NULL},
     {'X', "xright", "X", OPT_DOUBLE, FIELD(xright), 0,
-     "right edge, real axis [julia 0.1, mandelbrot 1]", NULL},
+     "right edge, real axis [julia 0.1, mandelbrot 1]", NULL, NULL, NULL},
     {'y', "ybot", "Y", OPT_DOUBLE, FIELD(ybot), 0,
-     "bottom edge, imaginary axis [julia -0.1, mandelbrot -1.25]", NULL},
+     "bottom edge, imaginary axis [julia -0.1, mandelbrot -1.25]", NULL, NULL, NULL},
     {'Y', "ytop", "Y", OPT_DOUBLE, FIELD(ytop), 0,
-     "top edge, imaginary axis [julia 0.1, mandelbrot 1.25]", NULL},
+     "top edge, imaginary axis [julia 0.1, mandelbrot 1.25]", NULL, NULL, NULL},
     {'r', "real", "CR", OPT_DOUBLE, FIELD(c_re), 0,
-     "real part of the Julia constant c [-0.835]", NULL},
+     "real part of the Julia constant c [-0.835]", NULL, NULL, NULL},
     {'i', "imag", "CI", OPT_DOUBLE, FIELD(c_im), 0,
-     "imaginary part of the Julia constant c [-0.2321]", NULL},
+     "imaginary part of the Julia constant c [-0.2321]", NULL, NULL, NULL},
     {'R', "resolution", "N", OPT_UINT64, FIELD(width), 0,
-     "samples along the real axis: the image width [4000]", "Sampling"},
+     "samples along the real axis: the image width [4000]", "Sampling", NULL, NULL},
     {0, "height", "N", OPT_UINT64, FIELD(height), 0,
-     "samples along the imaginary axis [from the aspect ratio]", NULL},
+     "samples along the imaginary axis [from the aspect ratio]", NULL, NULL, NULL},
     {0, "samples", "K", OPT_UINT32, FIELD(samples), 0,
-     "K x K samples per pixel: the PNG averages their colours, smooth/distance their means [1]", NULL},
+     "K x K samples per pixel: the PNG averages their colours, smooth/distance their means [1]", NULL, NULL, NULL},
     {'t', "threshold", "T", OPT_DOUBLE, FIELD(threshold), 0,
-     "escape radius: a point escapes when |z| > T [2]", "Iterations"},
+     "escape radius: a point escapes when |z| > T [2]", "Iterations", NULL, NULL},
     {'m', "itermin", "N", OPT_UINT32, FIELD(itermin), 0,
-     "counts up to N are black in the PNG [20]", NULL},
+     "counts up to N are black in the PNG [20]", NULL, NULL, NULL},
     {'M', "itermax", "N", OPT_UINT32, FIELD(itermax), 0,
-     "iteration limit; points that never escape count N [100]", NULL},
+     "iteration limit; points that never escape count N [100]", NULL, NULL, NULL},
     {'o', "output", "FILE", OPT_PATH, FIELD(hdf5_path), 0,
-     "HDF5 file of escape counts [FRACTAL.h5]", "Output"},
+     "HDF5 file of escape counts [FRACTAL.h5]", "Output", NULL, NULL},
     {0, "no-hdf5", NULL, OPT_NO_PATH, FIELD(hdf5_path), 0,
-     "write no HDF5 file (with no --png: a timing run, nothing written)", NULL},
+     "write no HDF5 file (with no --png: a timing run, nothing written)", NULL, NULL, NULL},
     {'p', "png", "FILE", OPT_PATH, FIELD(png_path), 0,
-     "also write a PNG (8-bit grey; see --png-depth and --colormap) [none]", NULL},
+     "also write a PNG (8-bit grey; see --png-depth and --colormap) [none]", NULL, NULL, NULL},
     {0, "fast", NULL, OPT_BOOL, FIELD(png_fast), 0,
-     "fastest PNG compression (zlib level 1) instead of level 6", NULL},
+     "fastest PNG compression (zlib level 1) instead of level 6", NULL, NULL, NULL},
     {0, "png-depth", "BITS", OPT_UINT32, FIELD(png_depth), 0,
-     "8 or 16 bits per grey or RGB level; 16 keeps counts up to itermax 65535 apart [8]", NULL},
+     "8 or 16 bits per grey or RGB level; 16 keeps counts up to itermax 65535 apart [8]", NULL, NULL, NULL},
     {0, "channels", "LIST", OPT_CHANNELS, FIELD(channels), 0,
-     "HDF5 datasets, comma-separated: counts (always), smooth, distance [counts]", NULL},
+     "HDF5 datasets, comma-separated: counts (always), smooth, distance [counts]", NULL, NULL, NULL},
     {0, "smooth-radius", "R", OPT_DOUBLE, FIELD(smooth_radius), 0,
-     "smooth and distance follow escaped orbits to |z| > R (counts keep -t) [65536]", NULL},
-    {0, "colormap", "NAME", OPT_COLORMAP, FIELD(colormap), 0,
-     "PNG colours: gray (the seed's grey ramp), viridis or cyclic (RGB) [gray]", NULL},
-    {0, "color-by", "WHAT", OPT_COLOR_BY, FIELD(color_by_smooth), 0,
-     "colour the PNG by counts or by smooth (adds the smooth channel) [counts]", NULL},
+     "smooth and distance follow escaped orbits to |z| > R (counts keep -t) [65536]", NULL, NULL, NULL},
+    {0, "colormap", "NAME", OPT_CHOICE, FIELD(colormap), 0,
+     "the PNG's colours (gray: the seed's grey ramp; the others RGB) [gray]", NULL, colormap_choices, "colour map"},
+    {0, "color-by", "WHAT", OPT_CHOICE, FIELD(color_by_smooth), 0,
+     "what colours the PNG (smooth adds the smooth channel) [counts]", NULL, color_by_choices, "value"},
     {0, "color-cycle", "N", OPT_UINT32, FIELD(color_cycle), 0,
-     "iterations per turn of the cyclic colour map [32]", NULL},
+     "iterations per turn of the cyclic colour map [32]", NULL, NULL, NULL},
     {0, "equalize", NULL, OPT_BOOL, FIELD(equalize), 0,
-     "histogram-equalised PNG colours (the PNG is made from the HDF5 file at the end)", NULL},
+     "histogram-equalised PNG colours (the PNG is made from the HDF5 file at the end)", NULL, NULL, NULL},
     {0, "compress", "LEVEL", OPT_UINT32, FIELD(compress), 0,
-     "HDF5 deflate level 0-9 with byte shuffle, done by the computing ranks; 0 = off [1]", NULL},
-    {0, "dtype", "TYPE", OPT_DTYPE, FIELD(dtype_bits), 0,
-     "HDF5 counts type: auto, uint8, uint16 or uint32; auto = the smallest that holds itermax "
-     "(uint8 up to 255, uint16 up to 65535) [auto]", NULL},
+     "HDF5 deflate level 0-9 with byte shuffle, done by the computing ranks; 0 = off [1]", NULL, NULL, NULL},
+    {0, "dtype", "TYPE", OPT_CHOICE, FIELD(dtype_bits), 0,
+     "the HDF5 counts type (auto: the smallest that holds itermax: uint8 up to 255, uint16 up to 65535) [auto]", NULL, dtype_choices, "type"},
     {0, "force", NULL, OPT_BOOL, FIELD(force), 0,
-     "overwrite output files that exist; skip the free-space check", NULL},
+     "overwrite output files that exist; skip the free-space check", NULL, NULL, NULL},
     {0, "resume", NULL, OPT_BOOL, FIELD(resume), 0,
-     "finish an interrupted render: compute only the rows its HDF5 file lacks", NULL},
+     "finish an interrupted render: compute only the rows its HDF5 file lacks", NULL, NULL, NULL},
     {0, "continue", NULL, OPT_BOOL, FIELD(resume_if_exists), 0,
-     "--resume if the HDF5 output exists, else start it (for job scripts that are rerun)", NULL},
+     "--resume if the HDF5 output exists, else start it (for job scripts that are rerun)", NULL, NULL, NULL},
     {0, "frames", "N", OPT_UINT32, FIELD(frames), 0,
-     "a zoom of N frames from the region above to the --end-* view [none]", "Zoom sequences"},
+     "a zoom of N frames from the region above to the --end-* view [none]", "Zoom sequences", NULL, NULL},
     {0, "frame", "K", OPT_UINT32, FIELD(frame), 0,
-     "the frame to render, 0 to N-1; its number is added to the output names", NULL},
-    {0, "end-xleft", "X", OPT_DOUBLE, FIELD(end_xleft), 0, "left edge of the last frame", NULL},
-    {0, "end-xright", "X", OPT_DOUBLE, FIELD(end_xright), 0, "right edge of the last frame", NULL},
-    {0, "end-ybot", "Y", OPT_DOUBLE, FIELD(end_ybot), 0, "bottom edge of the last frame", NULL},
-    {0, "end-ytop", "Y", OPT_DOUBLE, FIELD(end_ytop), 0, "top edge of the last frame", NULL},
+     "the frame to render, 0 to N-1; its number is added to the output names", NULL, NULL, NULL},
+    {0, "end-xleft", "X", OPT_DOUBLE, FIELD(end_xleft), 0, "left edge of the last frame", NULL, NULL, NULL},
+    {0, "end-xright", "X", OPT_DOUBLE, FIELD(end_xright), 0, "right edge of the last frame", NULL, NULL, NULL},
+    {0, "end-ybot", "Y", OPT_DOUBLE, FIELD(end_ybot), 0, "bottom edge of the last frame", NULL, NULL, NULL},
+    {0, "end-ytop", "Y", OPT_DOUBLE, FIELD(end_ytop), 0, "top edge of the last frame", NULL, NULL, NULL},
     {0, "band-rows", "N", OPT_UINT32, FIELD(band_rows), 0,
-     "rows per work unit handed to a rank [automatic]", "Running"},
+     "rows per work unit handed to a rank [automatic]", "Running", NULL, NULL},
     {0, "threads", "N", OPT_UINT32, FIELD(threads), 0,
-     "threads per rank; 0 = automatic [OMP_NUM_THREADS, else the CPUs the launcher gave the rank]", NULL},
-    {0, "kernel", "NAME", OPT_KERNEL, FIELD(kernel), 0,
-     "auto, scalar, avx2 or avx512: the escape-time code path [auto]", NULL},
+     "threads per rank; 0 = automatic [OMP_NUM_THREADS, else the CPUs the launcher gave the rank]", NULL, NULL, NULL},
+    {0, "kernel", "NAME", OPT_CHOICE, FIELD(kernel), 0,
+     "the escape-time code path [auto]", NULL, kernel_choices, "kernel"},
     {0, "no-shortcuts", NULL, OPT_BOOL, FIELD(no_shortcuts), 0,
-     "iterate every sample to its end: no cardioid/bulb or cycle tests (same counts, slower)", NULL},
+     "iterate every sample to its end: no cardioid/bulb or cycle tests (same counts, slower)", NULL, NULL, NULL},
     {0, "progress", NULL, OPT_BOOL, FIELD(progress), 0,
-     "report progress on stderr [when stderr is a terminal]", NULL},
+     "report progress on stderr [when stderr is a terminal]", NULL, NULL, NULL},
     {0, "no-progress", NULL, OPT_BOOL, FIELD(progress), 1,
-     "never report progress", NULL},
+     "never report progress", NULL, NULL, NULL},
     {'q', "quiet", NULL, OPT_BOOL, FIELD(quiet), 0,
-     "no progress and no summary line", NULL},
+     "no progress and no summary line", NULL, NULL, NULL},
     {0, "job", "FILE", OPT_JOB, 0, 0,
-     "read options from a job file (also: a lone FILE argument)", NULL},
-    {'h', "help", NULL, OPT_HELP, 0, 0, "show this help and exit", NULL},
-    {'V', "version", NULL, OPT_VERSION, 0, 0, "show the version and exit", NULL},
+     "read options from a job file (also: a lone FILE argument)", NULL, NULL, NULL},
+    {'h', "help", NULL, OPT_HELP, 0, 0, "show this help and exit", NULL, NULL, NULL},
+    {'V', "version", NULL, OPT_VERSION, 0, 0, "show the version and exit", NULL, NULL, NULL},
 };
 
 #define OPTION_COUNT (sizeof option_table / sizeof option_table[0])
@@ -263,6 +283,25 @@ static int parse_bool(const char *text, int *out)
     return -1;
 }
 
+/* The names of an OPT_CHOICE option for messages and --help, aliases left
+ * out: "a, b or c". */
+static void choice_list(const struct option_def *opt, char *out, size_t outlen)
+{
+    const char *names[16];
+    size_t n = 0, used = 0;
+    for (const struct choice *c = opt->choices; c->name && n < 16; c++) {
+        int alias = 0;
+        for (const struct choice *earlier = opt->choices; earlier < c; earlier++)
+            alias |= earlier->value == c->value;
+        if (!alias)
+            names[n++] = c->name;
+    }
+    out[0] = '\0';
+    for (size_t i = 0; i < n && used < outlen; i++)
+        used += (size_t)snprintf(out + used, outlen - used, "%s%s",
+                                 i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+}
+
 /* Stores one option's value into params. value is NULL for a command-line flag. */
 static int apply_value(const struct option_def *opt, const char *value, struct render_params *params,
                        const struct origin *from, char *err, size_t errlen)
@@ -272,39 +311,16 @@ static int apply_value(const struct option_def *opt, const char *value, struct r
     int rc, flag = 1;
 
     switch (opt->type) {
-    case OPT_FRACTAL:
-        if (strcmp(value, "mandelbrot") == 0)
-            params->fractal = FRACTAL_MANDELBROT;
-        else if (strcmp(value, "julia") == 0)
-            params->fractal = FRACTAL_JULIA;
-        else {
-            set_error(err, errlen, from, opt, "unknown fractal '%s' (choose mandelbrot or julia)", value);
-            return -1;
-        }
-        return 0;
-    case OPT_KERNEL: {
-        enum kernel_path path;
-        if (kernel_path_parse(value, &path) != 0) {
-            set_error(err, errlen, from, opt, "unknown kernel '%s' (choose auto, scalar, avx2 or avx512)", value);
-            return -1;
-        }
-        *(int *)field = (int)path;
-        return 0;
-    }
-    case OPT_DTYPE:
-        if (strcmp(value, "auto") == 0)
-            *(uint32_t *)field = 0;
-        else if (strcmp(value, "uint8") == 0)
-            *(uint32_t *)field = 8;
-        else if (strcmp(value, "uint16") == 0)
-            *(uint32_t *)field = 16;
-        else if (strcmp(value, "uint32") == 0)
-            *(uint32_t *)field = 32;
-        else {
-            set_error(err, errlen, from, opt, "unknown type '%s' (choose auto, uint8, uint16 or uint32)", value);
-            return -1;
-        }
-        return 0;
+    case OPT_CHOICE:
+        for (const struct choice *c = opt->choices; c->name; c++)
+            if (strcmp(value, c->name) == 0) {
+                memcpy(field, &c->value, sizeof c->value);
+                return 0;
+            }
+        char names[256];
+        choice_list(opt, names, sizeof names);
+        set_error(err, errlen, from, opt, "unknown %s '%s' (choose %s)", opt->chosen, value, names);
+        return -1;
     case OPT_CHANNELS: {
         char bad[64];
         if (channel_list_parse(value, (uint32_t *)field, bad, sizeof bad) != 0) {
@@ -313,22 +329,6 @@ static int apply_value(const struct option_def *opt, const char *value, struct r
         }
         return 0;
     }
-    case OPT_COLORMAP: {
-        enum colormap_kind kind;
-        if (colormap_parse(value, &kind) != 0) {
-            set_error(err, errlen, from, opt, "unknown colour map '%s' (choose gray, viridis or cyclic)", value);
-            return -1;
-        }
-        *(int *)field = (int)kind;
-        return 0;
-    }
-    case OPT_COLOR_BY:
-        if (strcmp(value, "counts") != 0 && strcmp(value, "smooth") != 0) {
-            set_error(err, errlen, from, opt, "unknown value '%s' (choose counts or smooth)", value);
-            return -1;
-        }
-        *(int *)field = strcmp(value, "smooth") == 0;
-        return 0;
     case OPT_DOUBLE:
         rc = parse_double(value, (double *)field);
         if (rc == -1)
@@ -771,6 +771,23 @@ static int finish_params(struct render_params *params, const struct given *given
         snprintf(err, errlen, "color-cycle must be at least 1 iteration");
         return -1;
     }
+    /* options that only shape the PNG, or only the supersampled outputs, would do nothing */
+    static const char *png_only[] = {"colormap", "color-by", "color-cycle", "equalize"};
+    for (size_t k = 0; k < sizeof png_only / sizeof png_only[0]; k++)
+        if (!params->png_path[0] && was_given(given, png_only[k]) &&
+            (params->equalize || strcmp(png_only[k], "equalize") != 0)) { /* equalize = no is harmless */
+            snprintf(err, errlen, "--%s sets the PNG's colours: give --png FILE too", png_only[k]);
+            return -1;
+        }
+    if (was_given(given, "color-cycle") && params->colormap != COLORMAP_CYCLIC) {
+        snprintf(err, errlen, "--color-cycle sets the cyclic colour map's period: give --colormap cyclic too");
+        return -1;
+    }
+    if (params->samples > 1 && !params->png_path[0] && !params->channels) {
+        snprintf(err, errlen, "--samples %u changes only the PNG and the smooth and distance channels: give "
+                 "--png FILE or --channels too (the counts are those of the grid points)", params->samples);
+        return -1;
+    }
     if (params->color_by_smooth) /* the PNG's colours come from the smooth channel: compute and keep it */
         params->channels |= CHANNEL_SMOOTH;
     if (params->equalize && !params->hdf5_path[0]) {
@@ -937,7 +954,12 @@ void options_help(FILE *out, const char *program)
             n = snprintf(left, sizeof left, "      --%s", opt->long_name);
         if (opt->metavar)
             snprintf(left + n, sizeof left - (size_t)n, " %s", opt->metavar);
-        fprintf(out, "%-27s %s\n", left, opt->help);
+        char names[256] = "";
+        if (opt->type == OPT_CHOICE) {
+            choice_list(opt, names, sizeof names);
+            strcat(names, ": ");
+        }
+        fprintf(out, "%-27s %s%s\n", left, names, opt->help);
     }
     fprintf(out,
             "\n"

@@ -11,6 +11,13 @@ enum fractal_kind {
     FRACTAL_JULIA = 1       /* z0 = pixel, c = (c_re, c_im) */
 };
 
+/* The PNG's colour maps (see colormap.h). */
+enum colormap_kind {
+    COLORMAP_GRAY = 0, /* black to white: the seed juliaset program's grey ramp */
+    COLORMAP_VIRIDIS,  /* matplotlib's default: dark blue, green, yellow; luminance rises */
+    COLORMAP_CYCLIC    /* a cosine rainbow that repeats every color_cycle iterations */
+};
+
 /* Everything that defines a render. Plain data: rank 0 fills and validates it,
  * then broadcasts it to the other ranks as bytes. */
 struct render_params {
@@ -32,7 +39,7 @@ struct render_params {
     char png_path[PARAMS_PATH_MAX];   /* "" = no PNG output */
     int png_fast;                     /* lowest zlib level for the PNG */
     uint32_t png_depth;               /* 8 or 16 bits per grey sample */
-    int colormap;                     /* enum colormap_kind of the PNG */
+    enum colormap_kind colormap;      /* the PNG's colours */
     int color_by_smooth;              /* colour the PNG from the smooth channel, not the counts */
     uint32_t color_cycle;             /* iterations per turn of the cyclic colour map */
     int equalize;                     /* histogram-equalised PNG colours */

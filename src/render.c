@@ -271,6 +271,42 @@ static size_t payload_bound(const struct render *r, uint32_t band_rows)
     return bound;
 }
 
+int render_check_band_message(const struct render_params *params, char *err, size_t errlen)
+{
+    struct render r;
+    memset(&r, 0, sizeof r);
+    r.params = params;
+    choose_writers(&r);
+    uint32_t rows = writer_hdf5_chunk_rows(params); /* the fewest rows a band can have */
+    size_t need = payload_bound(&r, rows);
+    if (need <= schedule_payload_limit())
+        return 0;
+    /* the largest resolution whose band fits, everything else kept */
+    struct render_params narrower = *params;
+    uint64_t fits = 1, too_wide = params->width;
+    r.params = &narrower;
+    while (too_wide - fits > 1) {
+        narrower.width = fits + (too_wide - fits) / 2;
+        if (payload_bound(&r, writer_hdf5_chunk_rows(&narrower)) <= schedule_payload_limit())
+            fits = narrower.width;
+        else
+            too_wide = narrower.width;
+    }
+    char drop[160] = "";
+    size_t used = 0;
+    const char *what[3] = {params->hdf5_path[0] && params->channels ? "the channels" : NULL,
+                           params->png_path[0] && colormap_components(params->colormap) > 1 ? "the RGB colour map" : NULL,
+                           params->png_path[0] && params->png_depth == 16 ? "--png-depth 16" : NULL};
+    for (int k = 0; k < 3; k++)
+        if (what[k])
+            used += (size_t)snprintf(drop + used, sizeof drop - used, "%s%s", used ? " or " : "drop ", what[k]);
+    snprintf(err, errlen, "a band of %u row%s at resolution %llu takes up to %.2f GiB with these outputs, "
+             "more than one MPI message can carry (2 GiB): %s%suse a resolution of at most %llu",
+             rows, rows == 1 ? "" : "s", (unsigned long long)params->width, (double)need / (1u << 30),
+             drop, used ? ", or " : "", (unsigned long long)fits);
+    return -1;
+}
+
 /* Rank 0: opens every output before any work. Returns 0, or EXIT_BAD_INPUT
  * after printing why (an output that cannot be created is bad input). */
 static int open_writers(struct render *r)
@@ -293,86 +329,139 @@ static int open_writers(struct render *r)
     return 0;
 }
 
-/* Rank 0: makes the histogram of the whole image for an equalised PNG by
- * reading the finished file in blocks of rows. Returns 0, or -1. */
-static int equalize_from_file(const struct render_params *p, struct band_data *band, uint32_t rows,
-                              struct equalization *eq)
+/* What is done with each block of rows read back from the HDF5 file: returns
+ * 0 to go on, or 1 to stop (a failure it has recorded). */
+typedef int (*block_visitor)(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *band);
+
+/* Rank 0: reads the HDF5 output back from the top in blocks of rows rows
+ * (the planes band has room for) and hands each block to visit. Returns 0,
+ * -1 when a block cannot be read, or 1 when visit stopped. */
+static int for_each_block(const struct render_params *p, const struct band_data *band, uint32_t rows,
+                          block_visitor visit, void *ctx)
 {
-    struct colouring colouring;
-    uint64_t *histogram;
-    colouring_init(&colouring, p, NULL);
-    if (equalization_init(eq, &colouring, &histogram) != 0)
-        return -1;
     for (uint64_t row0 = 0; row0 < p->height; row0 += rows) {
         uint32_t n = p->height - row0 < rows ? (uint32_t)(p->height - row0) : rows;
-        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, band) != 0) {
-            equalization_finish(eq, histogram);
-            equalization_free(eq);
+        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, band) != 0)
             return -1;
-        }
-        equalization_add(eq, &colouring, histogram, band->counts, band->smooth, (size_t)n * p->width);
+        if (visit(ctx, row0, n, band) != 0)
+            return 1;
     }
-    equalization_finish(eq, histogram);
     return 0;
+}
+
+/* An equalisation histogram being filled. */
+struct histogram_fill {
+    const struct equalization *eq;
+    struct colouring colouring;
+    uint64_t *histogram;
+    uint64_t width;
+};
+
+static int add_to_histogram(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *band)
+{
+    struct histogram_fill *fill = ctx;
+    (void)row0;
+    equalization_add(fill->eq, &fill->colouring, fill->histogram, band->counts, band->smooth,
+                     (size_t)nrows * fill->width);
+    return 0;
+}
+
+/* Rank 0: makes the histogram of the whole image for an equalised PNG from
+ * the finished file, read into band (rows rows at a time). Returns 0, or -1
+ * (eq freed). */
+static int equalize_from_file(const struct render_params *p, const struct band_data *band, uint32_t rows,
+                              struct equalization *eq)
+{
+    struct histogram_fill fill = {.eq = eq, .width = p->width};
+    colouring_init(&fill.colouring, p, NULL);
+    if (equalization_init(eq, &fill.colouring, &fill.histogram) != 0)
+        return -1;
+    int rc = for_each_block(p, band, rows, add_to_histogram, &fill);
+    equalization_finish(eq, fill.histogram);
+    if (rc != 0)
+        equalization_free(eq);
+    return rc == 0 ? 0 : -1;
+}
+
+/* The end of a run that completes its outputs from the HDF5 file. */
+struct completion {
+    const struct render_params *p;
+    struct writer *png;        /* NULL: no PNG to make */
+    struct colouring colouring;
+    int equalizing;            /* colour each sample into the band's colour plane first */
+    uint8_t *encoded;          /* a block's PNG encoding */
+    uint64_t total_iterations;
+};
+
+static int complete_block(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *band)
+{
+    struct completion *c = ctx;
+    size_t samples = (size_t)nrows * c->p->width;
+    for (size_t i = 0; i < samples; i++)
+        c->total_iterations += band->counts[i];
+    for (size_t i = 0; c->equalizing && i < samples; i++)
+        colouring_sample(&c->colouring, band->counts[i], band->smooth ? band->smooth[i] : NAN,
+                         band->colour + i * band->colour_components);
+    if (!c->png)
+        return 0;
+    size_t length = c->png->ops->encode(c->p, row0, nrows, band, c->encoded);
+    if (length == 0)
+        snprintf(c->png->error, sizeof c->png->error, "out of memory");
+    return length == 0 || c->png->ops->write_band(c->png, row0, nrows, c->encoded, length) != 0;
 }
 
 /* Rank 0, at the end of a resumed run or of one with an equalised PNG: reads
  * the finished counts back from the HDF5 file to total them and, if wanted,
- * to write the PNG that could not be streamed. Returns 0, or EXIT_FAILED
- * after printing why. */
+ * to write the PNG that could not be streamed. The PNG writer (set aside by
+ * open_writers) is put back among the outputs, written but not finished:
+ * finish_writers then completes every output in its one order. Returns 0, or
+ * EXIT_FAILED after printing why (the PNG discarded). */
 static int complete_from_file(struct render *r, uint64_t *total_iterations)
 {
     const struct render_params *p = r->params;
-    const int equalizing = r->png_from_file && p->equalize;
+    struct writer *png = &r->writers[MAX_WRITERS - 1]; /* where choose_writers put it */
+    struct completion c = {.p = p, .png = r->png_from_file ? png : NULL,
+                           .equalizing = r->png_from_file && p->equalize};
     /* the counts, the smooth values when the PNG is coloured by them, colours when equalising */
     struct band_layout stored = {.smooth = r->png_from_file && p->color_by_smooth,
-                                 .colour_components = equalizing ? colormap_components((enum colormap_kind)p->colormap) : 0};
+                                 .colour_components = c.equalizing ? colormap_components(p->colormap) : 0};
     uint32_t chunk_rows = writer_hdf5_chunk_rows(p);
     uint64_t blocks = (64u << 20) / band_layout_sample_bytes(&stored) / ((uint64_t)chunk_rows * p->width);
     uint32_t rows = chunk_rows * (uint32_t)(blocks ? blocks : 1); /* about 64 MiB at a time */
     struct band_data band;
     int have_band = band_data_alloc(&band, &stored, (size_t)rows * p->width) == 0;
-    uint8_t *encoded = malloc(writer_png_ops.encoded_bound(p, rows));
-    struct writer png = {.ops = &writer_png_ops, .params = p};
+    c.encoded = malloc(writer_png_ops.encoded_bound(p, rows));
     struct equalization eq = {0};
-    struct colouring colouring;
-    int status = have_band && encoded ? 0 : EXIT_FAILED;
-    if (status == 0 && equalizing && equalize_from_file(p, &band, rows, &eq) != 0) {
-        snprintf(png.error, sizeof png.error, "cannot read back '%s' to equalise the PNG", p->hdf5_path);
+    char why[WRITER_ERROR_MAX] = "out of memory";
+    int status = have_band && c.encoded ? 0 : EXIT_FAILED;
+    if (status == 0 && c.equalizing && equalize_from_file(p, &band, rows, &eq) != 0) {
+        snprintf(why, sizeof why, "cannot read back '%s' to equalise the PNG", p->hdf5_path);
         status = EXIT_FAILED;
     }
-    colouring_init(&colouring, p, &eq);
-    if (status == 0 && r->png_from_file && png.ops->open(&png) != 0)
+    colouring_init(&c.colouring, p, c.equalizing ? &eq : NULL);
+    if (status == 0 && c.png && png->ops->open(png) != 0) {
+        snprintf(why, sizeof why, "%s", png->error);
         status = EXIT_FAILED;
-    *total_iterations = 0;
-    for (uint64_t row0 = 0; status == 0 && row0 < p->height; row0 += rows) {
-        uint32_t n = p->height - row0 < rows ? (uint32_t)(p->height - row0) : rows;
-        size_t samples = (size_t)n * p->width;
-        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, &band) != 0) {
-            snprintf(png.error, sizeof png.error, "cannot read back rows of '%s'", p->hdf5_path);
-            status = EXIT_FAILED;
-            break;
-        }
-        for (size_t i = 0; i < samples; i++)
-            *total_iterations += band.counts[i];
-        for (size_t i = 0; equalizing && i < samples; i++)
-            colouring_sample(&colouring, band.counts[i], band.smooth ? band.smooth[i] : NAN,
-                             band.colour + i * stored.colour_components);
-        if (r->png_from_file) {
-            size_t length = png.ops->encode(p, row0, n, &band, encoded);
-            if (length == 0 || png.ops->write_band(&png, row0, n, encoded, length) != 0)
-                status = EXIT_FAILED;
-        }
     }
-    if (status == 0 && r->png_from_file && png.ops->finish(&png, NULL) != 0)
+    int rc = status == 0 ? for_each_block(p, &band, rows, complete_block, &c) : 0;
+    if (rc < 0)
+        snprintf(why, sizeof why, "cannot read back rows of '%s'", p->hdf5_path);
+    else if (rc > 0)
+        snprintf(why, sizeof why, "%s", png->error);
+    if (rc != 0)
         status = EXIT_FAILED;
-    if (status != 0)
-        fprintf(stderr, PROGRAM ": error: %s\n", png.error[0] ? png.error : "out of memory");
-    png.ops->discard(&png);
+    if (status != 0) {
+        fprintf(stderr, PROGRAM ": error: %s\n", why);
+        if (c.png)
+            png->ops->discard(png);
+    } else if (c.png) {
+        r->writer_count = MAX_WRITERS;
+    }
+    *total_iterations = c.total_iterations;
     if (have_band)
         band_data_free(&band);
     equalization_free(&eq);
-    free(encoded);
+    free(c.encoded);
     return status;
 }
 
@@ -380,7 +469,11 @@ static int complete_from_file(struct render *r, uint64_t *total_iterations)
 static int finish_writers(struct render *r, const struct render_report *report)
 {
     int status = 0;
-    /* Last to first: the HDF5 file says "complete" only once the PNG is whole. */
+    /* Last to first: the PNG gets its final name only once it is whole, and
+     * the HDF5 file says "complete" only after that. One rule for every run:
+     * an output under its final name, or marked complete, is whole; a failure
+     * after the PNG's rename leaves the HDF5 file incomplete, which --resume
+     * completes (remaking the PNG from it), never the other way round. */
     for (int i = r->writer_count - 1; i >= 0; i--) {
         struct writer *w = &r->writers[i];
         if (status == 0 && w->ops->finish(w, report) != 0) {
@@ -449,7 +542,8 @@ static enum options_action decide(int argc, char **argv, struct render_params *p
         printf("%s\n", PACKAGE_STRING);
         break;
     case OPTIONS_RENDER:
-        if (options_check_outputs(params, err, sizeof err) == 0 && space_check(params, err, sizeof err) == 0)
+        if (render_check_band_message(params, err, sizeof err) == 0 &&
+            options_check_outputs(params, err, sizeof err) == 0 && space_check(params, err, sizeof err) == 0)
             break;
         action = OPTIONS_ERROR;
         /* fall through */
@@ -540,7 +634,8 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     int most_threads; /* ranks may differ (affinity masks); the plan must not */
     MPI_Allreduce(&r.threads, &most_threads, 1, MPI_INT, MPI_MAX, comm);
     band_plan_init(&plan, params.width, params.height, r.resume_row, params.band_rows, ranks, most_threads,
-                   writer_hdf5_chunk_rows(&params)); /* the row grid of both outputs */
+                   writer_hdf5_chunk_rows(&params), /* the row grid of both outputs */
+                   band_layout_sample_bytes(&r.layout));
     struct band_callbacks callbacks = {.ctx = &r, .compute = compute_rows, .encode = encode_band,
                                        .payload_max = payload_bound(&r, plan.band_rows),
                                        .sink = write_band, .progress = report_progress,
@@ -567,10 +662,13 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
         if (status == EXIT_INTERRUPTED) {
             discard_writers(&r); /* the HDF5 file saves the rows stored so far */
             if (params.hdf5_path[0] && access(params.hdf5_path, F_OK) == 0 && r.rows_stored > 0)
-                fprintf(stderr, PROGRAM ": interrupted: the first %llu of %llu rows are saved in '%s'; "
-                        "run the same command with --resume to finish\n",
+                fprintf(stderr, PROGRAM ": interrupted: the first %llu of %llu rows are saved in '%s'; %s\n",
                         (unsigned long long)r.rows_stored, (unsigned long long)params.height,
-                        params.hdf5_path);
+                        params.hdf5_path,
+                        /* a resumed PNG comes from the file, which lacks the pixels' other samples */
+                        params.png_path[0] && params.samples > 1
+                            ? "run it again with --resume and without --png to finish the HDF5 file"
+                            : "run the same command with --resume to finish");
             else
                 fprintf(stderr, PROGRAM ": interrupted before any row was stored: nothing to resume\n");
         } else if (status != EXIT_RENDERED) {

@@ -3,6 +3,9 @@
 #define MPIFRACTAL_RENDER_H
 
 #include <mpi.h>
+#include <stddef.h>
+
+#include "params.h"
 
 /* Exit statuses of the program. */
 enum {
@@ -17,5 +20,11 @@ enum {
  * Messages go to stderr from rank 0 only. Returns the exit status, the same on
  * every rank. */
 int mpifractal_run(int argc, char **argv, MPI_Comm comm);
+
+/* Checks that a band of the fewest rows a render uses (one HDF5 chunk row),
+ * with the encodings of all its outputs, fits in the one MPI message that
+ * carries it to rank 0. Returns 0, or -1 with one line in err naming what to
+ * drop and the largest resolution that fits. Pure: allocates and opens nothing. */
+int render_check_band_message(const struct render_params *params, char *err, size_t errlen);
 
 #endif

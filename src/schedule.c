@@ -1,6 +1,7 @@
 /* schedule.c - the band schedule: rank 0 hands out row bands on demand and receives them in order. */
 #include "schedule.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,7 +25,7 @@ enum { TAG_ASSIGN = 101, TAG_RESULT = 102 };
 #define COORDINATOR_STEP_SAMPLES 32768
 
 void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uint64_t first_row,
-                    uint32_t requested_rows, int ranks, int threads, uint32_t quantum)
+                    uint32_t requested_rows, int ranks, int threads, uint32_t quantum, size_t sample_bytes)
 {
     uint64_t rows = requested_rows;
     if (rows == 0) {
@@ -34,7 +35,7 @@ void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uin
         if (rows > for_balance)
             rows = for_balance;
     }
-    uint64_t affordable = BAND_BYTES_MAX / (width * sizeof(uint32_t));
+    uint64_t affordable = BAND_BYTES_MAX / (width * sample_bytes);
     if (rows > affordable)
         rows = affordable;
     if (rows == 0)
@@ -91,6 +92,11 @@ static size_t make_result(const struct band_plan *plan, const struct band_callba
         return 0;
     memcpy(message, &iterations, sizeof iterations);
     return sizeof iterations + length;
+}
+
+size_t schedule_payload_limit(void)
+{
+    return (size_t)INT_MAX - sizeof(result_header);
 }
 
 static int run_worker(MPI_Comm comm, const struct band_plan *plan, const struct band_callbacks *cb)

@@ -19,11 +19,16 @@ struct band_plan {
 
 /* Chooses the band height: requested_rows if not 0, otherwise about 64 Ki
  * samples per band (1 Mi per thread when ranks run several threads), lowered
- * so that there are at least 16 bands per rank; then rounded up to a multiple
- * of quantum (whole output chunks), kept under 64 MiB of counts where quantum
- * allows, and clamped to the image. */
+ * so that there are at least 16 bands per rank; kept under 64 MiB of band
+ * memory (sample_bytes per sample: see band_layout_sample_bytes), then rounded
+ * up to a multiple of quantum (whole output chunks), which may exceed the cap,
+ * and clamped to the image. */
 void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uint64_t first_row,
-                    uint32_t requested_rows, int ranks, int threads, uint32_t quantum);
+                    uint32_t requested_rows, int ranks, int threads, uint32_t quantum, size_t sample_bytes);
+
+/* The most payload bytes one band can carry: a band travels to rank 0 as one
+ * MPI message, whose count of bytes is an int. */
+size_t schedule_payload_limit(void);
 
 /* What the schedule asks of the renderer. Every rank uses compute and encode;
  * rank 0 alone uses sink and progress. */

@@ -29,7 +29,7 @@ uint64_t space_estimate_png(const struct render_params *p)
 {
     if (!p->png_path[0])
         return 0;
-    return p->width * p->height * colormap_components((enum colormap_kind)p->colormap) * (p->png_depth / 8) /
+    return p->width * p->height * colormap_components(p->colormap) * (p->png_depth / 8) /
            COMPRESSION_MARGIN;
 }
 

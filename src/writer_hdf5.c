@@ -47,7 +47,9 @@ static const struct image_dataset image_datasets[] = {
      "pixel's grid point"},
     {"smooth", CHANNEL_SMOOTH, "smooth iteration count", "1",
      "m - log2(log2 |z(m)|) at the first m with |z(m)| > smooth_radius (escaped orbits are followed "
-     "past their count); continuous, and mostly within [count - 0.33, count + 2] for threshold 2; NaN "
+     "past their count); continuous; with threshold 2, within [count - 0.2, count + 1.35] over the "
+     "seed julia view and, for 99% of the escaped samples of the default mandelbrot view at itermax "
+     "500, within [count - 0.35, count + 2.1]; NaN "
      "where the sample never escaped; with samples > 1, the mean over the pixel's escaped samples"},
     {"distance", CHANNEL_DISTANCE, "exterior distance estimate", "1",
      "|z(m)| ln|z(m)| / |dz(m)| at the same m, dz the derivative by c (mandelbrot) or by z(0) "
@@ -200,6 +202,9 @@ struct parameter {
     const char *text;
     double real;
     uint64_t whole;
+    /* The value of a parameter added after the first releases, in files made
+     * before it existed (which lack its attribute); NULL: the attribute is required. */
+    const char *absent;
 };
 
 #define MAX_PARAMETERS 20
@@ -224,26 +229,26 @@ static const char *counts_dtype_name(const struct render_params *p)
 static int list_parameters(const struct render_params *p, struct parameter *list)
 {
     int n = 0;
-    list[n++] = (struct parameter){"fractal", PARAM_STRING, fractal_name(p->fractal), 0, 0};
-    list[n++] = (struct parameter){"xleft", PARAM_DOUBLE, NULL, p->xleft, 0};
-    list[n++] = (struct parameter){"xright", PARAM_DOUBLE, NULL, p->xright, 0};
-    list[n++] = (struct parameter){"ybot", PARAM_DOUBLE, NULL, p->ybot, 0};
-    list[n++] = (struct parameter){"ytop", PARAM_DOUBLE, NULL, p->ytop, 0};
+    list[n++] = (struct parameter){"fractal", PARAM_STRING, fractal_name(p->fractal), 0, 0, NULL};
+    list[n++] = (struct parameter){"xleft", PARAM_DOUBLE, NULL, p->xleft, 0, NULL};
+    list[n++] = (struct parameter){"xright", PARAM_DOUBLE, NULL, p->xright, 0, NULL};
+    list[n++] = (struct parameter){"ybot", PARAM_DOUBLE, NULL, p->ybot, 0, NULL};
+    list[n++] = (struct parameter){"ytop", PARAM_DOUBLE, NULL, p->ytop, 0, NULL};
     if (p->fractal == FRACTAL_JULIA) {
-        list[n++] = (struct parameter){"c_real", PARAM_DOUBLE, NULL, p->c_re, 0};
-        list[n++] = (struct parameter){"c_imag", PARAM_DOUBLE, NULL, p->c_im, 0};
+        list[n++] = (struct parameter){"c_real", PARAM_DOUBLE, NULL, p->c_re, 0, NULL};
+        list[n++] = (struct parameter){"c_imag", PARAM_DOUBLE, NULL, p->c_im, 0, NULL};
     }
-    list[n++] = (struct parameter){"threshold", PARAM_DOUBLE, NULL, p->threshold, 0};
-    list[n++] = (struct parameter){"itermin", PARAM_U32, NULL, 0, p->itermin};
-    list[n++] = (struct parameter){"itermax", PARAM_U32, NULL, 0, p->itermax};
-    list[n++] = (struct parameter){"width", PARAM_U64, NULL, 0, p->width};
-    list[n++] = (struct parameter){"height", PARAM_U64, NULL, 0, p->height};
-    list[n++] = (struct parameter){"counts_dtype", PARAM_STRING, counts_dtype_name(p), 0, 0};
-    list[n++] = (struct parameter){"compression_level", PARAM_U32, NULL, 0, p->compress};
-    list[n++] = (struct parameter){"channels", PARAM_STRING, channel_names(p), 0, 0};
+    list[n++] = (struct parameter){"threshold", PARAM_DOUBLE, NULL, p->threshold, 0, NULL};
+    list[n++] = (struct parameter){"itermin", PARAM_U32, NULL, 0, p->itermin, NULL};
+    list[n++] = (struct parameter){"itermax", PARAM_U32, NULL, 0, p->itermax, NULL};
+    list[n++] = (struct parameter){"width", PARAM_U64, NULL, 0, p->width, NULL};
+    list[n++] = (struct parameter){"height", PARAM_U64, NULL, 0, p->height, NULL};
+    list[n++] = (struct parameter){"counts_dtype", PARAM_STRING, counts_dtype_name(p), 0, 0, NULL};
+    list[n++] = (struct parameter){"compression_level", PARAM_U32, NULL, 0, p->compress, NULL};
+    list[n++] = (struct parameter){"channels", PARAM_STRING, channel_names(p), 0, 0, "counts"};
     if (p->channels)
-        list[n++] = (struct parameter){"smooth_radius", PARAM_DOUBLE, NULL, p->smooth_radius, 0};
-    list[n++] = (struct parameter){"samples", PARAM_U32, NULL, 0, p->samples};
+        list[n++] = (struct parameter){"smooth_radius", PARAM_DOUBLE, NULL, p->smooth_radius, 0, NULL};
+    list[n++] = (struct parameter){"samples", PARAM_U32, NULL, 0, p->samples, "1"};
     return n;
 }
 
@@ -387,7 +392,9 @@ static int check_parameters(struct writer *w, hid_t file)
             snprintf(now, sizeof now, "%llu", (unsigned long long)want->whole);
             break;
         }
-        if (rc != 0)
+        if (rc != 0 && want->absent && H5Aexists(file, want->name) == 0)
+            snprintf(was, sizeof was, "%s", want->absent); /* a file older than the parameter */
+        else if (rc != 0)
             return snprintf(w->error, sizeof w->error, "cannot resume '%s': it has no '%s' attribute",
                             p->hdf5_path, want->name), -1;
         if (strcmp(was, now) != 0)
@@ -471,12 +478,6 @@ static size_t hdf5_encoded_bound(const struct render_params *p, uint32_t nrows)
     return (size_t)bound;
 }
 
-/* Fills one chunk's bytes from a plane of the band (4-byte values: uint32
- * counts or float32 bits), in the file's type and byte order (little-endian:
- * the low element bytes of each value). With shuffle, byte b of element k
- * goes to b * n + k, as HDF5's shuffle filter does, in the same pass. Parts
- * of an edge chunk outside the image are zeros, the full chunk shape that
- * H5Dwrite_chunk needs. */
 /* Value i of a row of 4-byte values, whatever their type. */
 static inline uint32_t value_at(const uint8_t *row, uint64_t i)
 {
@@ -485,6 +486,12 @@ static inline uint32_t value_at(const uint8_t *row, uint64_t i)
     return v;
 }
 
+/* Fills one chunk's bytes from a plane of the band (4-byte values: uint32
+ * counts or float32 bits), in the file's type and byte order (little-endian:
+ * the low element bytes of each value). With shuffle, byte b of element k
+ * goes to b * n + k, as HDF5's shuffle filter does, in the same pass. Parts
+ * of an edge chunk outside the image are zeros, the full chunk shape that
+ * H5Dwrite_chunk needs. */
 static void fill_chunk(const struct render_params *p, const void *plane, uint32_t nrows, uint64_t r0,
                        uint64_t c0, const hsize_t chunk[2], size_t element, int shuffle, uint8_t *buf)
 {

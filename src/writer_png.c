@@ -46,7 +46,7 @@ static int zlib_level(const struct render_params *p)
 static size_t scanline_bytes(const struct render_params *p)
 {
     /* filter byte, then the samples of each pixel */
-    return 1 + (size_t)p->width * colormap_components((enum colormap_kind)p->colormap) * (p->png_depth / 8);
+    return 1 + (size_t)p->width * colormap_components(p->colormap) * (p->png_depth / 8);
 }
 
 /* Bands are cut into segments on a fixed grid of rows (the HDF5 chunk rows),
@@ -242,8 +242,10 @@ static int png_writer_open(struct writer *w)
         return snprintf(w->error, sizeof w->error, "cannot write PNG '%s': %s", s->part_path,
                         s->libpng_error), -1;
     png_init_io(s->png, s->file);
+    /* libpng refuses images wider or taller than a million pixels unless told otherwise */
+    png_set_user_limits(s->png, 0x7fffffff, 0x7fffffff);
     png_set_IHDR(s->png, s->info, (png_uint_32)p->width, (png_uint_32)p->height, (int)p->png_depth,
-                 colormap_components((enum colormap_kind)p->colormap) == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                 colormap_components(p->colormap) == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                  PNG_FILTER_TYPE_DEFAULT);
     char description[512];
     if (p->fractal == FRACTAL_JULIA)

@@ -3,7 +3,7 @@
 . "$TESTS_SRCDIR/lib.sh"
 need_python PIL
 need_python h5py
-plan 15
+plan 17
 
 check "seed julia with PNG, 2 ranks" run 2 -R 333 -m 20 -M 100 -o j.h5 --png j.png --quiet
 check "PNG pixels follow the grey ramp of the counts" "$PYTHON3" "$TESTS_SRCDIR/check_png.py" j.png j.h5
@@ -35,4 +35,6 @@ import sys, numpy as np
 from PIL import Image
 sys.exit(0 if np.array_equal(np.asarray(Image.open('seg.png')), np.asarray(Image.open('one.png'))) else 1)\""
 check "the PNG's bytes are the same from 1 rank and from 4 ranks" cmp one.png seg.png
+check "a PNG wider than libpng's default limit of a million pixels" run 2 -f mandelbrot -R 1000001 --height 2 -o wide.h5 --png wide.png --quiet
+check "its pixels follow the counts" "$PYTHON3" "$TESTS_SRCDIR/check_png.py" wide.png wide.h5
 done_testing

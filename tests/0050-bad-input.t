@@ -81,6 +81,7 @@ option --itermax: '-5' is negative|-M -5
 resolution (-R 4294967296) must be between 2 and 268435456|--height 4294967296 -R 4294967296
 height (4294967296) must be between 2 and 2147483647|--height 4294967296 -R 100
 resolution (-R 2147483648) must be between 2 and 268435456|-R 2147483648 --height 2
+more than one MPI message can carry (2 GiB): drop the channels, or use a resolution of at most|-R 268435456 --height 2 --channels smooth,distance
 job file 'directory.job' is a directory|directory.job
 no-equals.job:2: expected 'key = value', got 'force'|no-equals.job
 garbage.job:1: itermax: '100 abc' is not a whole number|garbage.job
@@ -96,6 +97,13 @@ option --color-by: unknown value 'distance' (choose counts or smooth)|--color-by
 color-cycle must be at least 1 iteration|--color-cycle 0
 --equalize makes the PNG from the HDF5 file once it is complete|--equalize --no-hdf5 --png out.png
 --equalize cannot be combined with --samples 2|--equalize --samples 2
+--equalize sets the PNG's colours: give --png FILE too|--equalize -o out.h5
+--colormap sets the PNG's colours: give --png FILE too|--colormap viridis -o out.h5
+--color-by sets the PNG's colours: give --png FILE too|--color-by smooth -o out.h5
+--color-cycle sets the PNG's colours: give --png FILE too|--color-cycle 10 -o out.h5
+--color-cycle sets the cyclic colour map's period: give --colormap cyclic too|--color-cycle 10 --colormap viridis
+--color-cycle sets the cyclic colour map's period: give --colormap cyclic too|--color-cycle 10
+--samples 2 changes only the PNG and the smooth and distance channels|--samples 2 -o out.h5
 --frames 5 needs --frame K, the frame to render (0 to 4)|--frames 5
 --frame belongs to a zoom sequence: give --frames N too|--frame 3
 --end-xleft belongs to a zoom sequence: give --frames N too|--end-xleft 0

@@ -3,28 +3,12 @@
 . "$TESTS_SRCDIR/lib.sh"
 need_python numpy
 need_python PIL
-plan 21
+need_python h5py
+plan 24
 
 # A slow render (scalar kernel, deep zoom): a few seconds on 2 ranks.
 job="-f mandelbrot -R 3000 -M 4000 -x -0.8 -X -0.7 -y 0.05 -Y 0.15 --kernel scalar --band-rows 8 --quiet"
 
-# rank_pids FILE: the mpifractal processes of this test (same working directory)
-# writing FILE, not the launcher, nor the same test running elsewhere.
-rank_pids() {
-    for pid in $(pgrep -f "mpifractal .*$1"); do
-        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mpifractal ] &&
-            [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$(pwd -P)" ] && echo "$pid"
-    done
-}
-# signal_ranks SIG FILE: signals the ranks writing FILE.
-signal_ranks() {
-    for pid in $(rank_pids "$2"); do kill "-$1" "$pid"; done
-}
-# wait_for_start FILE: waits until the render has created its output.
-wait_for_start() {
-    for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done
-    return 1
-}
 same_pngs() {
     "$PYTHON3" -c "
 import sys, numpy as np
@@ -84,4 +68,24 @@ check "--resume of a file that is not an mpifractal output is refused" \
     sh -c "$MPIFRACTAL $job -o foreign.h5 --resume 2>&1 </dev/null; test \$? = 2" 
 check "--resume of a finished render has nothing to compute" \
     sh -c "$MPIFRACTAL $job -o ref.h5 --resume </dev/null && $MPIFRACTAL $job -o ref2.h5 </dev/null && h5diff -q ref.h5 ref2.h5 /counts /counts"
+
+# A file from before the channels and --samples existed: it lacks those
+# attributes, which then mean their defaults (counts only, 1 sample). Made by
+# deleting them from an interrupted-looking file: 650 of its rows kept (10
+# chunks of 65 rows), the rest zeroed.
+old="-f mandelbrot -R 2000 -M 50 --quiet"
+check "a render to age" run 1 $old -o aged.h5
+cp aged.h5 aged-ref.h5
+"$PYTHON3" -c "
+import h5py, numpy as np
+with h5py.File('aged.h5', 'r+') as f:
+    del f.attrs['channels'], f.attrs['samples']
+    f.attrs.modify('rows_complete', 650)
+    del f.attrs['status']
+    f.attrs['status'] = np.bytes_('incomplete')
+    f['counts'][650:] = 0"
+check "resuming a file without channels with --channels smooth is refused: it holds counts only" \
+    sh -c "$MPIFRACTAL $old --channels smooth -o aged.h5 --resume 2>aged.err </dev/null; test \$? = 2 && grep -q 'rendered with channels = counts, not counts,smooth' aged.err"
+check "a file without the channels and samples attributes resumes to the uninterrupted counts" \
+    sh -c "$MPIFRACTAL $old -o aged.h5 --resume </dev/null && h5diff -q aged-ref.h5 aged.h5 /counts /counts"
 done_testing

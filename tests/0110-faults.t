@@ -27,7 +27,7 @@ job="-f mandelbrot -R 3000 -M 4000 -x -0.8 -X -0.7 -y 0.05 -Y 0.15 --kernel scal
 echo "# $MPIEXEC -n 2 $MPIFRACTAL $job -o gone.h5 --png gone.png, then rm gone.h5"
 timeout 120 $MPIEXEC -n 2 "$MPIFRACTAL" $job -o gone.h5 --png gone.png </dev/null 2>gone.err &
 launcher=$!
-for _ in $(seq 100); do [ -e gone.h5 ] && break; sleep 0.1; done
+wait_for_start gone.h5
 rm -f gone.h5
 wait $launcher
 status=$?

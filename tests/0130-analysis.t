@@ -42,18 +42,18 @@ job="-f mandelbrot -R 3000 -M 4000 -x -0.8 -X -0.7 -y 0.05 -Y 0.15 --kernel scal
 echo "# $MPIFRACTAL $job -o cut.h5, SIGTERM after a second"
 timeout 120 "$MPIFRACTAL" $job -o cut.h5 </dev/null 2>cut.err &
 pid=$!
-for _ in $(seq 100); do [ -e cut.h5 ] && break; sleep 0.1; done
-sleep 1
+wait_for_start cut.h5 && sleep 1
 kill -TERM "$pid" 2>/dev/null
 wait "$pid"
-check "an interrupted file opens in xarray with status incomplete" \
+cut_status=$?
+check_if_interrupted $cut_status "an interrupted file opens in xarray with status incomplete" \
     "$PYTHON3" "$TESTS_SRCDIR/check_xarray.py" cut.h5 mandelbrot -0.8 -0.7 0.05 0.15 3000 3000 incomplete
-check "the area example refuses an incomplete file, pointing to --resume" \
+check_if_interrupted $cut_status "the area example refuses an incomplete file, pointing to --resume" \
     sh -c "! $example cut.h5 > /dev/null 2> cut.txt && grep -q 'incomplete.*--resume' cut.txt"
 check "--resume finishes it" run 0 $job -o cut.h5 --resume
 check "the resumed file opens in xarray with status complete" \
     "$PYTHON3" "$TESTS_SRCDIR/check_xarray.py" cut.h5 mandelbrot -0.8 -0.7 0.05 0.15 3000 3000 complete
-check "its history says rendered, then resumed" \
+check_if_interrupted $cut_status "its history says rendered, then resumed" \
     "$PYTHON3" -c "
 import sys, xarray as xr
 with xr.open_dataset('cut.h5', engine='netcdf4') as ds:

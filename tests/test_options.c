@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "colormap.h"
 #include "grid.h"
+#include "kernel.h"
 #include "options.h"
 #include "tap.h"
 
@@ -21,7 +23,7 @@ int main(void)
 {
     struct render_params p;
     char err[1024];
-    plan(33);
+    plan(37);
 
     const char *defaults[] = {NULL};
     ok(parse(&p, err, defaults) == OPTIONS_RENDER, "no arguments: the seed Julia");
@@ -120,5 +122,23 @@ int main(void)
     ok(x[0] == 0.1 && x[2] == -0.1, "linspace ends exactly on both edges, also downwards");
     ok(grid_linspace_at(-0.1, 0.1, 4000, 1234) == 1234 * (0.2 / 3999) + -0.1, "linspace_at is i * step + start");
     ok(grid_height_from_aspect(-1, 1, 0, 1, 3) == 2, "a 2 x 1 region at 3 samples wide has 2 rows");
+    /* Choices: each name stores its value, an alias too, and the names the
+     * outputs print for the values are the ones the options accept. */
+    const char *chosen[] = {"-f", "julia", "--kernel", "scalar", "--dtype", "uint16", "--png", "x.png",
+                            "--colormap", "viridis", "--color-by", "smooth", NULL};
+    ok(parse(&p, err, chosen) == OPTIONS_RENDER && p.fractal == FRACTAL_JULIA && p.kernel == KERNEL_SCALAR &&
+           p.dtype_bits == 16 && p.colormap == COLORMAP_VIRIDIS && p.color_by_smooth == 1,
+       "every choice option stores its value");
+    ok(strcmp(fractal_name(p.fractal), "julia") == 0 && strcmp(kernel_path_name(p.kernel), "scalar") == 0 &&
+           strcmp(colormap_name(p.colormap), "viridis") == 0,
+       "the names printed for the values are the names given");
+    const char *alias[] = {"--png", "x.png", "--colormap", "grey", "--dtype", "auto", "--color-by", "counts", NULL};
+    ok(parse(&p, err, alias) == OPTIONS_RENDER && p.colormap == COLORMAP_GRAY && p.dtype_bits == 0 &&
+           p.color_by_smooth == 0, "grey is gray; auto and counts store 0");
+    const char *unknown[] = {"--png", "x.png", "--colormap", "jet", NULL};
+    ok(parse(&p, err, unknown) == OPTIONS_ERROR &&
+           strcmp(err, "option --colormap: unknown colour map 'jet' (choose gray, viridis or cyclic)") == 0,
+       "an unknown name lists the choices, aliases left out: %s", err);
+
     return done_testing();
 }
