@@ -71,8 +71,8 @@ check "--resume of a finished render has nothing to compute" \
 
 # A file from before the channels and --samples existed: it lacks those
 # attributes, which then mean their defaults (counts only, 1 sample). Made by
-# deleting them from an interrupted-looking file: 650 of its rows kept (10
-# chunks of 65 rows), the rest zeroed.
+# deleting them from an interrupted-looking file: 5 chunk rows kept, the rest
+# zeroed.
 old="-f mandelbrot -R 2000 -M 50 --quiet"
 check "a render to age" run 1 $old -o aged.h5
 cp aged.h5 aged-ref.h5
@@ -80,10 +80,11 @@ cp aged.h5 aged-ref.h5
 import h5py, numpy as np
 with h5py.File('aged.h5', 'r+') as f:
     del f.attrs['channels'], f.attrs['samples']
-    f.attrs.modify('rows_complete', 650)
+    kept = 5 * f['counts'].chunks[0]
+    f.attrs.modify('rows_complete', kept)
     del f.attrs['status']
     f.attrs['status'] = np.bytes_('incomplete')
-    f['counts'][650:] = 0"
+    f['counts'][kept:] = 0"
 check "resuming a file without channels with --channels smooth is refused: it holds counts only" \
     sh -c "$MPIFRACTAL $old --channels smooth -o aged.h5 --resume 2>aged.err </dev/null; test \$? = 2 && grep -q 'rendered with channels = counts, not counts,smooth' aged.err"
 check "a file without the channels and samples attributes resumes to the uninterrupted counts" \

@@ -42,19 +42,21 @@ int main(void)
 {
     const double w = 268435456.0;
     const struct message_case cases[] = {
-        {"uint16 counts", w * 2, {NULL}, NULL},
+        {"uint8 counts (itermax 100)", w * 1, {NULL}, NULL},
+        {"uint16 counts", w * 2, {"--dtype", "uint16", NULL}, NULL},
         {"uint32 counts", w * 4, {"-M", "100000", NULL}, NULL},
-        {"counts and an 8-bit grey PNG", w * 3, {"--png", "x.png", NULL}, NULL},
-        {"counts and smooth", w * 6, {"--channels", "smooth", NULL}, NULL},
-        {"counts, smooth and distance", w * 10, {"--channels", "smooth,distance", NULL}, "drop the channels"},
+        {"counts and an 8-bit grey PNG", w * 2, {"--png", "x.png", NULL}, NULL},
+        {"counts and smooth", w * 5, {"--channels", "smooth", NULL}, NULL},
+        {"counts, smooth and distance", w * 9, {"--channels", "smooth,distance", NULL}, "drop the channels"},
         {"uint32 counts and distance", w * 8, {"-M", "100000", "--channels", "distance", NULL}, "drop the channels"},
-        {"counts, smooth and a viridis PNG", w * 9,
+        {"counts, smooth and a viridis PNG", w * 8,
          {"--channels", "smooth", "--png", "x.png", "--colormap", "viridis", NULL},
          "drop the channels or the RGB colour map"},
-        {"counts and a 16-bit grey PNG", w * 4, {"--png", "x.png", "--png-depth", "16", NULL}, NULL},
+        {"counts and a 16-bit grey PNG", w * 3, {"--png", "x.png", "--png-depth", "16", NULL}, NULL},
         {"a 16-bit RGB PNG alone", w * 6,
          {"--no-hdf5", "--png", "x.png", "--png-depth", "16", "--colormap", "cyclic", NULL}, NULL},
-        {"counts and a 16-bit RGB PNG", w * 8, {"--png", "x.png", "--png-depth", "16", "--colormap", "cyclic", NULL},
+        {"uint16 counts and a 16-bit RGB PNG", w * 8,
+         {"--dtype", "uint16", "--png", "x.png", "--png-depth", "16", "--colormap", "cyclic", NULL},
          "drop the RGB colour map or --png-depth 16"},
     };
     const size_t n = sizeof cases / sizeof cases[0];
@@ -77,7 +79,7 @@ int main(void)
     }
 
     /* the width the message suggests fits, and one sample more does not */
-    const char *rgb16[] = {"--png", "x.png", "--png-depth", "16", "--colormap", "cyclic", NULL};
+    const char *rgb16[] = {"--dtype", "uint16", "--png", "x.png", "--png-depth", "16", "--colormap", "cyclic", NULL};
     check(rgb16, err, sizeof err);
     const char *at = strstr(err, "at most ");
     unsigned long long suggested = at ? strtoull(at + 8, NULL, 10) : 0;
@@ -85,8 +87,8 @@ int main(void)
     char width[32], wider[32];
     snprintf(width, sizeof width, "%llu", suggested);
     snprintf(wider, sizeof wider, "%llu", suggested + 1);
-    const char *fits[] = {"-R", width, "--png", "x.png", "--png-depth", "16", "--colormap", "cyclic", NULL};
-    const char *too_wide[] = {"-R", wider, "--png", "x.png", "--png-depth", "16", "--colormap", "cyclic", NULL};
+    const char *fits[] = {"-R", width, "--dtype", "uint16", "--png", "x.png", "--png-depth", "16", "--colormap", "cyclic", NULL};
+    const char *too_wide[] = {"-R", wider, "--dtype", "uint16", "--png", "x.png", "--png-depth", "16", "--colormap", "cyclic", NULL};
     ok(check(fits, err, sizeof err) == 0, "the suggested width %s is accepted", width);
     ok(check(too_wide, err, sizeof err) == -1, "one sample wider (%s) is refused", wider);
     return done_testing();
