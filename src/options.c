@@ -113,6 +113,8 @@ static const struct option_def option_table[] = {
      "write no HDF5 file (with no --png: a timing run, nothing written)", NULL, NULL, NULL},
     {'p', "png", "FILE", OPT_PATH, FIELD(png_path), 0,
      "also write a PNG (8-bit grey; see --png-depth and --colormap) [none]", NULL, NULL, NULL},
+    {0, "no-png", NULL, OPT_NO_PATH, FIELD(png_path), 0,
+     "write no PNG, even if the job file names one", NULL, NULL, NULL},
     {0, "fast", NULL, OPT_BOOL, FIELD(png_fast), 0,
      "fastest PNG compression (zlib level 1) instead of level 6", NULL, NULL, NULL},
     {0, "png-depth", "BITS", OPT_UINT32, FIELD(png_depth), 0,
@@ -772,7 +774,7 @@ static int finish_params(struct render_params *params, const struct given *given
         return -1;
     }
     /* options that only shape the PNG, or only the supersampled outputs, would do nothing */
-    static const char *png_only[] = {"colormap", "color-by", "color-cycle", "equalize"};
+    static const char *png_only[] = {"colormap", "color-by", "color-cycle", "equalize", "png-depth"};
     for (size_t k = 0; k < sizeof png_only / sizeof png_only[0]; k++)
         if (!params->png_path[0] && was_given(given, png_only[k]) &&
             (params->equalize || strcmp(png_only[k], "equalize") != 0)) { /* equalize = no is harmless */
@@ -781,6 +783,10 @@ static int finish_params(struct render_params *params, const struct given *given
         }
     if (was_given(given, "color-cycle") && params->colormap != COLORMAP_CYCLIC) {
         snprintf(err, errlen, "--color-cycle sets the cyclic colour map's period: give --colormap cyclic too");
+        return -1;
+    }
+    if (was_given(given, "smooth-radius") && !params->channels && !params->color_by_smooth) {
+        snprintf(err, errlen, "--smooth-radius shapes the smooth and distance channels: give --channels too");
         return -1;
     }
     if (params->samples > 1 && !params->png_path[0] && !params->channels) {
@@ -798,11 +804,6 @@ static int finish_params(struct render_params *params, const struct given *given
     if (params->equalize && params->samples > 1) {
         snprintf(err, errlen, "--equalize cannot be combined with --samples %u (the HDF5 file does not hold "
                  "every sample)", params->samples);
-        return -1;
-    }
-    if (params->resume && params->png_path[0] && params->samples > 1) {
-        snprintf(err, errlen, "a resumed render makes its PNG from the HDF5 file, which does not hold every "
-                 "sample of --samples %u: resume without --png", params->samples);
         return -1;
     }
     if (params->dtype_bits && params->dtype_bits < 32 && params->itermax >> params->dtype_bits) {
@@ -919,6 +920,11 @@ int options_check_outputs(struct render_params *params, char *err, size_t errlen
         }
     } else if (params->hdf5_path[0] &&
                check_output_path(params->hdf5_path, "HDF5", params->force, err, errlen)) {
+        return -1;
+    }
+    if (params->resume && params->png_path[0] && params->samples > 1) {
+        snprintf(err, errlen, "a resumed render makes its PNG from the HDF5 file, which does not hold every "
+                 "sample of --samples %u: resume with --no-png", params->samples);
         return -1;
     }
     /* a resumed render replaces the PNG: one is only ever left whole, by a finished run */

@@ -568,6 +568,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     int rank, ranks;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &ranks);
+    catch_stop_signals(); /* from the start: a stop signal during set-up must not kill a rank */
 
     struct render_params params;
     int decision[2] = {OPTIONS_ERROR, EXIT_BAD_INPUT};
@@ -628,7 +629,6 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     else if (rank == 0 && params.resume && !params.quiet)
         fprintf(stderr, PROGRAM ": resuming '%s' at row %llu of %llu\n", params.hdf5_path,
                 (unsigned long long)r.resume_row, (unsigned long long)params.height);
-    catch_stop_signals();
 
     struct band_plan plan;
     int most_threads; /* ranks may differ (affinity masks); the plan must not */
@@ -667,7 +667,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
                         params.hdf5_path,
                         /* a resumed PNG comes from the file, which lacks the pixels' other samples */
                         params.png_path[0] && params.samples > 1
-                            ? "run it again with --resume and without --png to finish the HDF5 file"
+                            ? "run it again with --resume --no-png to finish the HDF5 file"
                             : "run the same command with --resume to finish");
             else
                 fprintf(stderr, PROGRAM ": interrupted before any row was stored: nothing to resume\n");

@@ -397,6 +397,11 @@ static int check_parameters(struct writer *w, hid_t file)
         else if (rc != 0)
             return snprintf(w->error, sizeof w->error, "cannot resume '%s': it has no '%s' attribute",
                             p->hdf5_path, want->name), -1;
+        if (strcmp(was, now) != 0 && strcmp(want->name, "counts_dtype") == 0)
+            /* files of earlier versions store itermax < 256 as uint16 */
+            return snprintf(w->error, sizeof w->error,
+                            "cannot resume '%s': its counts are %s, not %s: add --dtype %s", p->hdf5_path,
+                            was, now, was), -1;
         if (strcmp(was, now) != 0)
             return snprintf(w->error, sizeof w->error,
                             "cannot resume '%s': it was rendered with %s = %s, not %s (give the same options)",

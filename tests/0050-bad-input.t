@@ -120,6 +120,9 @@ is too long to add a frame number|--frames 5 --frame 1 $end_view -o \$long_name
 --dtype uint8 cannot hold itermax 300: use a wider type or auto|--dtype uint8 -M 300
 option --resolution needs a value (N), not '-q'|-R -q
 option --png needs a value (FILE), not '-q'|--png -q
+which does not hold every sample of --samples 2: resume with --no-png|-o exists.h5 --continue --png out.png --samples 2
+--png-depth sets the PNG's colours: give --png FILE too|--png-depth 16 -o out.h5
+--smooth-radius shapes the smooth and distance channels: give --channels too|--smooth-radius 100 -o out.h5
 CASES
 )
 count=$(printf '%s\n' "$cases" | wc -l)

@@ -4,7 +4,7 @@
 need_python numpy
 need_python PIL
 need_python h5py
-plan 24
+plan 25
 
 # A slow render (scalar kernel, deep zoom): a few seconds on 2 ranks.
 job="-f mandelbrot -R 3000 -M 4000 -x -0.8 -X -0.7 -y 0.05 -Y 0.15 --kernel scalar --band-rows 8 --quiet"
@@ -89,4 +89,7 @@ check "resuming a file without channels with --channels smooth is refused: it ho
     sh -c "$MPIFRACTAL $old --channels smooth -o aged.h5 --resume 2>aged.err </dev/null; test \$? = 2 && grep -q 'rendered with channels = counts, not counts,smooth' aged.err"
 check "a file without the channels and samples attributes resumes to the uninterrupted counts" \
     sh -c "$MPIFRACTAL $old -o aged.h5 --resume </dev/null && h5diff -q aged-ref.h5 aged.h5 /counts /counts"
+check "a file of an earlier version (uint16 counts at itermax < 256) is refused naming --dtype uint16, which resumes it" \
+    sh -c "$MPIFRACTAL -R 50 -M 50 --dtype uint16 -o u16.h5 --quiet && ! $MPIFRACTAL -R 50 -M 50 -o u16.h5 --resume 2>u16.err &&
+           grep -q 'its counts are uint16, not uint8: add --dtype uint16' u16.err && $MPIFRACTAL -R 50 -M 50 -o u16.h5 --resume --dtype uint16 --quiet"
 done_testing

@@ -60,7 +60,7 @@ check "a job file sets channels, smooth radius, samples and colours" sh -c "
 
 # Resume: SIGTERM mid-render, then --resume, gives the uninterrupted channels.
 # With --samples and --png the PNG cannot be resumed (the file lacks the other
-# samples): the message says to resume without --png, as done here.
+# samples): the message says to resume with --no-png, as done here.
 slow="-f mandelbrot -R 2000 -M 4000 -x -0.8 -X -0.7 -y 0.05 -Y 0.15 --kernel scalar --band-rows 8 --channels smooth,distance --samples 2 --quiet"
 check "uninterrupted slow render with supersampled channels" run 2 $slow -o slow-ref.h5
 echo "# $MPIEXEC -n 2 $MPIFRACTAL $slow -o slow.h5 --png slow.png, then SIGTERM to the ranks"
@@ -71,10 +71,10 @@ signal_ranks TERM slow.h5
 wait $launcher
 slow_status=$?
 check_if_interrupted $slow_status "the interrupted file is incomplete" sh -c "h5dump -a status slow.h5 | grep -q incomplete"
-check_if_interrupted $slow_status "the message says to resume without --png" \
-    grep -q "saved in 'slow.h5'; run it again with --resume and without --png" slow.err
+check_if_interrupted $slow_status "the message says to resume with --no-png" \
+    grep -q "saved in 'slow.h5'; run it again with --resume --no-png" slow.err
 check "resuming with other channels is refused, naming them" sh -c "
     $MPIFRACTAL $slow --channels smooth -o slow.h5 --resume 2>other.err; test \$? = 2 && grep -q 'channels = counts,smooth,distance, not counts,smooth' other.err"
-check "--resume without --png finishes it" run 2 $slow -o slow.h5 --resume
+check "--resume --no-png finishes it" run 2 $slow -o slow.h5 --resume --no-png
 check "resumed counts, smooth and distance equal the uninterrupted ones" same_channels slow-ref.h5 slow.h5
 done_testing

@@ -81,7 +81,7 @@ static long compare_rows(struct kernel_spec spec, double xleft, double xright, s
 }
 
 /* Tests per path in the comparisons below (2 per row length, 9 others). */
-#define TESTS_PER_PATH 21
+#define TESTS_PER_PATH 24
 
 int main(void)
 {
@@ -197,6 +197,14 @@ int main(void)
         s = make_spec(J, -0.835, -0.2321, 2.0, 0, path);
         ok(compare_rows(s, -2.0, 2.0, 13, my, 9) == 0, "%s: itermax 0",
            kernel_path_name(path));
+        /* a Julia set with a large interior (c = -1): the cycle tests fire, around
+         * the block and periodicity boundaries of the lockstep path */
+        static const uint32_t interior_itermax[] = {33, 255, 256};
+        for (size_t k = 0; k < 3; k++) {
+            s = make_spec(J, -1.0, 0.0, 2.0, interior_itermax[k], path);
+            ok(compare_rows(s, -2.0, 2.0, 1001, my, 9) == 0, "%s: Julia c = -1, itermax %u",
+               kernel_path_name(path), interior_itermax[k]);
+        }
         double zy[5];
         grid_linspace(0.6495, 0.6485, 5, zy);
         s = make_spec(M, 0, 0, 2.0, 3000, path);
