@@ -42,13 +42,45 @@ case "$output" in
     ;;
 esac
 
-# The frames in order: the numbers are zero-padded, so the shell's sorted list is frame order.
-set -- "$prefix"-[0-9][0-9][0-9][0-9]*.png
-if [ ! -e "$1" ]; then
+# The frames: PREFIX-NUMBER.png, with nothing else after the number (the prefix is
+# taken as it is: a * or [ in it is no pattern), in the order of their numbers.
+frames=$(mktemp "${TMPDIR:-/tmp}/zoom-video.XXXXXX")
+trap 'rm -f "$frames"' EXIT
+for file in "$prefix"-[0-9]*.png; do
+    number=${file#"$prefix"-}
+    number=${number%.png}
+    case "$number" in '' | *[!0-9]*) continue ;; esac
+    printf '%s %s\n' "$number" "$file"
+done | sort -n -k 1,1 > "$frames"
+count=$(wc -l < "$frames")
+if [ "$count" -eq 0 ]; then
     echo "$me: no frames named $prefix-NNNN.png" >&2
     exit 2
 fi
-echo "$me: $# frames at $fps per second into $output" >&2
+# A missing number is a frame that was not rendered (a failed array task): say which.
+missing=$(awk '{ n = $1 + 0; for (k = expected; k < n; k++) printf " %d", k; expected = n + 1 }' expected=0 "$frames")
+if [ -n "$missing" ]; then
+    echo "$me: warning: frames missing:$missing (render them, e.g. sbatch --array=... jobs/slurm-zoom.sbatch JOBFILE --continue);" \
+        "the video skips them" >&2
+fi
+echo "$me: $count frames at $fps per second into $output" >&2
+# The frame files, for ImageMagick ("$@") and for ffmpeg's concat demuxer: one
+# "file 'NAME'" each (a ' in NAME written '\''), each shown 1/fps s.
+set --
+while read -r number file; do set -- "$@" "$file"; done < "$frames"
+concat=$frames.ffconcat
+trap 'rm -f "$frames" "$concat"' EXIT
+duration=$(awk "BEGIN { printf \"%.6f\", 1 / $fps }")
+{
+    echo "ffconcat version 1.0"
+    for file in "$@"; do
+        case "$file" in /*) ;; *) file=$PWD/$file ;; esac
+        printf "file '%s'\nduration %s\n" "$(printf '%s' "$file" | sed "s/'/'\\\\''/g")" "$duration"
+    done
+} > "$concat"
+encode() { # ffmpeg output options...
+    ffmpeg -loglevel error -y -f concat -safe 0 -i "$concat" -r "$fps" "$@"
+}
 
 case "$output" in
 *.gif)
@@ -56,13 +88,12 @@ case "$output" in
         # -delay is in hundredths of a second; -loop 0 repeats for ever
         convert -delay $(((100 + fps / 2) / fps)) -loop 0 "$@" "$output"
     else
-        ffmpeg -loglevel error -y -framerate "$fps" -pattern_type glob -i "$prefix-[0-9]*.png" "$output"
+        encode "$output"
     fi
     ;;
 *)
     # yuv420p plays everywhere but needs even sizes: pad the frame by one row or column if needed
-    ffmpeg -loglevel error -y -framerate "$fps" -pattern_type glob -i "$prefix-[0-9]*.png" \
-        -vf 'pad=ceil(iw/2)*2:ceil(ih/2)*2' -c:v libx264 -pix_fmt yuv420p "$output"
+    encode -vf 'pad=ceil(iw/2)*2:ceil(ih/2)*2' -c:v libx264 -pix_fmt yuv420p "$output"
     ;;
 esac
 echo "$me: wrote $output" >&2

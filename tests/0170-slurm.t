@@ -99,26 +99,36 @@ slurmd -f "$SLURM_CONF" || cannot_start "slurmd does not start"
 for _ in $(seq 100); do [ "$(sinfo -h -o %t 2>/dev/null)" = idle ] && break; sleep 0.1; done
 [ "$(sinfo -h -o %t 2>/dev/null)" = idle ] || cannot_start "the SLURM node does not become idle"
 
-plan 17
+plan 18
 
 # ---- helpers ---------------------------------------------------------------------
 # The launcher inside the allocation: the one Open MPI-specific choice of this test.
-# Open MPI: srun --mpi=pmix, and mpirun for the requeue case; other MPIs: $MPIEXEC.
+# Open MPI: srun --mpi=pmix, the script's default; other MPIs: $MPIEXEC.
 if $MPIEXEC --version 2>&1 | grep -q "Open MPI\|OpenRTE"; then
     srun_launch="srun --mpi=pmix"
-    mpirun_launch="mpirun"
 else
     srun_launch=$MPIEXEC
-    mpirun_launch=$MPIEXEC
 fi
+requeue_launch=$srun_launch
 
-# submit LAUNCH SBATCH-ARGUMENTS...: submits in $work; prints the job id.
+# The jobs are submitted from a directory whose name holds a space, with copies of
+# the sbatch scripts in its jobs/ and the program in its src/: the scripts must find
+# them there by themselves (the cluster's own files stay in $work/slurm, without one).
+spaced="$work/with space"
+mkdir -p "$spaced/jobs" "$spaced/src"
+cp "$JOBS_DIR/slurm-render.sbatch" "$JOBS_DIR/slurm-zoom.sbatch" "$spaced/jobs/"
+ln -s "$MPIFRACTAL" "$spaced/src/mpifractal"
+cd "$spaced" || exit 99
+
+# submit LAUNCH SBATCH-ARGUMENTS...: submits in $spaced; prints the job id.
 submit() {
     launch=$1
     shift
     echo "# MPIFRACTAL_LAUNCH='$launch' sbatch --parsable $*" >&2
-    MPIFRACTAL_LAUNCH=$launch sbatch --parsable --chdir="$work" "$@"
+    MPIFRACTAL_LAUNCH=$launch sbatch --parsable --chdir="$spaced" "$@"
 }
+# submit_finding_program: submit without MPIFRACTAL, so that the script finds the program.
+submit_finding_program() { (unset MPIFRACTAL && submit "$@"); }
 # unfinished ID: the states of the job's tasks that have not ended (squeue lists
 # ended jobs too with --states=all, so a job being requeued never looks ended).
 unfinished() {
@@ -162,7 +172,7 @@ itermax = 100
 output = render.h5
 png = render.png
 JOB
-id=$(submit "$srun_launch" -n 2 -o render.log "$JOBS_DIR/slurm-render.sbatch" render.job)
+id=$(submit_finding_program "$srun_launch" -n 2 -o render.log "$spaced/jobs/slurm-render.sbatch" render.job)
 if [ -n "$id" ] && wait_job "$id" 60 && [ "$(exit_codes "$id")" = 0:0 ]; then
     pass "slurm-render.sbatch: job $id ends with ExitCode=0:0"
 else
@@ -172,6 +182,8 @@ check "slurm-render.sbatch prints the SLURM values it runs with" \
     grep -q "^slurm-render: SLURM_JOB_ID=$id\$" render.log
 check "... on 2 tasks, launched with $srun_launch" \
     sh -c "grep -q '^slurm-render: SLURM_NTASKS=2\$' render.log && grep -q 'run 1: $srun_launch ' render.log"
+check "... the program it found next to its jobs directory, whose path has a space" \
+    grep -qF "run 1: $srun_launch $spaced/src/mpifractal render.job" render.log
 check "the HDF5 file says complete" sh -c "h5dump -a status render.h5 | grep -q '\"complete\"'"
 check "its counts equal the numpy reference" "$PYTHON3" "$TESTS_SRCDIR/reference.py" render.job render.h5
 check "the PNG was written" test -s render.png
@@ -181,7 +193,7 @@ check "the PNG was written" test -s render.png
 # scancel --signal=USR1 --batch sends the same now. A render of a few seconds:
 slow="-f mandelbrot -R 4000 -M 4000 -x -0.8 -X -0.7 -y 0.05 -Y 0.15 --kernel scalar --band-rows 8"
 check "uninterrupted render, run directly" run 2 $slow -o direct.h5 --quiet
-id=$(submit "$mpirun_launch" -n 2 -o requeue.log "$JOBS_DIR/slurm-render.sbatch" $slow -o requeue.h5)
+id=$(submit "$requeue_launch" -n 2 -o requeue.log "$JOBS_DIR/slurm-render.sbatch" $slow -o requeue.h5)
 for _ in $(seq 300); do [ -e requeue.h5 ] && break; sleep 0.1; done
 sleep 0.5
 echo "# scancel --signal=USR1 --batch $id"
@@ -205,7 +217,7 @@ check "SLURM ran it twice (Restarts=1)" sh -c "scontrol show job $id -o | grep -
 saved=$(sed -n "s/.*interrupted: the first \([0-9]*\) of 4000 rows are saved in 'requeue.h5'.*/\1/p" requeue.log)
 check "run 1 stopped cleanly on SIGUSR1 and saved $saved rows" \
     sh -c "grep -q 'SIGUSR1: the time limit is near' requeue.log && [ -n '$saved' ] &&
-           grep -q 'the render ended with status [1-9]' requeue.log && grep -q 'requeueing job $id' requeue.log"
+           grep -q 'the render ended with status 3\$' requeue.log && grep -q 'requeueing job $id: $saved rows saved' requeue.log"
 check "run 2 continued the saved rows: --continue, resuming at row $saved" \
     sh -c "grep -q 'run 2: .* --continue' requeue.log && grep -q \"resuming 'requeue.h5' at row $saved of 4000\" requeue.log"
 check "the resumed file says complete" sh -c "h5dump -a status requeue.h5 | grep -q '\"complete\"'"
@@ -226,7 +238,7 @@ itermax = 200
 output = zoom.h5
 png = zoom.png
 JOB
-id=$(submit "$srun_launch" --array=0-3 -n 1 "$JOBS_DIR/slurm-zoom.sbatch" zoom.job)
+id=$(submit_finding_program "$srun_launch" --array=0-3 -n 1 "$spaced/jobs/slurm-zoom.sbatch" zoom.job)
 if [ -n "$id" ] && wait_job "$id" 60 && [ "$(exit_codes "$id" | sort -u)" = 0:0 ] &&
     [ "$(exit_codes "$id" | wc -l)" = 4 ]; then
     pass "slurm-zoom.sbatch: the 4 array tasks of job $id end with ExitCode=0:0"
