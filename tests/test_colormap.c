@@ -45,7 +45,6 @@ int main(void)
 {
     plan(22);
     uint16_t c[3], d[3];
-    enum colormap_kind kind;
 
     colormap_levels(COLORMAP_GRAY, 0.0, 255, c);
     colormap_levels(COLORMAP_GRAY, 1.0, 255, d);
