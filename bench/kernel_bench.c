@@ -39,8 +39,9 @@ static int cmp_double(const void *a, const void *b)
 static double run(const struct workload *w, const struct kernel_spec *spec, uint64_t *sum,
                   uint64_t *hash)
 {
+    enum { ROWS = 4 * KERNEL_ROWS_PREFERRED }; /* rows per kernel_rows call, as a band tile */
     double *xs = malloc(w->width * sizeof *xs);
-    uint32_t *counts = malloc(w->width * sizeof *counts);
+    uint32_t *counts = malloc(ROWS * w->width * sizeof *counts);
     if (!xs || !counts) {
         fprintf(stderr, "out of memory\n");
         exit(1);
@@ -48,12 +49,15 @@ static double run(const struct workload *w, const struct kernel_spec *spec, uint
     grid_linspace(w->xleft, w->xright, w->width, xs);
     uint64_t s = 0, h = 1469598103934665603ull;
     double t = 0;
-    for (uint64_t row = 0; row < w->height; row++) {
-        double y = grid_linspace_at(w->ytop, w->ybot, w->height, row);
+    for (uint64_t row0 = 0; row0 < w->height; row0 += ROWS) {
+        size_t rows = w->height - row0 < ROWS ? (size_t)(w->height - row0) : ROWS;
+        double ys[ROWS];
+        for (size_t r = 0; r < rows; r++)
+            ys[r] = grid_linspace_at(w->ytop, w->ybot, w->height, row0 + r);
         double t0 = now();
-        kernel_row(spec, xs, y, w->width, counts);
+        kernel_rows(spec, xs, ys, rows, w->width, counts, w->width);
         t += now() - t0; /* the kernel only, not the checksum below */
-        for (uint64_t i = 0; i < w->width; i++) {
+        for (uint64_t i = 0; i < rows * w->width; i++) {
             s += counts[i];
             h = (h ^ counts[i]) * 1099511628211ull;
         }

@@ -24,7 +24,7 @@ int kernel_path_supported(enum kernel_path path)
     case KERNEL_AVX2:
         return __builtin_cpu_supports("avx2") ? 1 : 0;
     case KERNEL_AVX512:
-        return __builtin_cpu_supports("avx512f") ? 1 : 0;
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") ? 1 : 0;
     }
     return 0;
 #else
@@ -78,21 +78,26 @@ static void kernel_row_scalar(const struct kernel_spec *spec, const double *x, d
     }
 }
 
-void kernel_row(const struct kernel_spec *spec, const double *x, double y, size_t n,
-                uint32_t *counts)
+void kernel_rows(const struct kernel_spec *spec, const double *x, const double *y, size_t rows,
+                 size_t n, uint32_t *counts, size_t stride)
 {
     enum kernel_path path = spec->path;
     if (path == KERNEL_AUTO || !kernel_path_supported(path))
         path = kernel_path_resolve(KERNEL_AUTO);
-    switch (path) {
-    case KERNEL_AVX512:
-        kernel_row_avx512(spec, x, y, n, counts);
-        break;
-    case KERNEL_AVX2:
-        kernel_row_avx2(spec, x, y, n, counts);
-        break;
-    default:
-        kernel_row_scalar(spec, x, y, n, counts);
-        break;
+    if (path == KERNEL_AVX512) {
+        kernel_rows_avx512(spec, x, y, rows, n, counts, stride);
+        return;
     }
+    for (size_t r = 0; r < rows; r++) {
+        if (path == KERNEL_AVX2)
+            kernel_row_avx2(spec, x, y[r], n, counts + r * stride);
+        else
+            kernel_row_scalar(spec, x, y[r], n, counts + r * stride);
+    }
+}
+
+void kernel_row(const struct kernel_spec *spec, const double *x, double y, size_t n,
+                uint32_t *counts)
+{
+    kernel_rows(spec, x, &y, 1, n, counts, n);
 }

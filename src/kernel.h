@@ -13,8 +13,13 @@ enum kernel_path {
     KERNEL_AUTO,   /* the best path the CPU supports (resolved by kernel_path_resolve) */
     KERNEL_SCALAR, /* portable C, one sample at a time */
     KERNEL_AVX2,   /* AVX2, 4 doubles per vector */
-    KERNEL_AVX512  /* AVX-512F, 8 doubles per vector */
+    KERNEL_AVX512  /* AVX-512F and VL, 8 doubles per vector */
 };
+
+/* Rows that kernel_rows runs together on its fastest path. */
+#ifndef KERNEL_ROWS_PREFERRED
+#define KERNEL_ROWS_PREFERRED 6
+#endif
 
 /* What the kernel needs to know about the fractal, fixed for a whole render. */
 struct kernel_spec {
@@ -64,5 +69,13 @@ const char *kernel_path_name(enum kernel_path path);
  * the best supported one. Thread-safe; x and counts may have any alignment. */
 void kernel_row(const struct kernel_spec *spec, const double *x, double y, size_t n,
                 uint32_t *counts);
+
+/* Escape counts of rows x rows of samples: counts[r * stride + i] is the count
+ * of sample (x[i], y[r]), r = 0..rows-1, i = 0..n-1 (stride >= n), exactly as
+ * kernel_row gives it. Faster than one kernel_row per row where the path can
+ * run neighbouring rows together (AVX-512, Julia sets up to itermax 256: best
+ * with rows a multiple of KERNEL_ROWS_PREFERRED). Thread-safe. */
+void kernel_rows(const struct kernel_spec *spec, const double *x, const double *y, size_t rows,
+                 size_t n, uint32_t *counts, size_t stride);
 
 #endif

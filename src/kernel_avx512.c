@@ -1,18 +1,10 @@
-/* Blocks of BLOCK steps on every vector until none has an active lane. */
-#define ITERATE_WHILE_ACTIVE                                                              \
-    while ((0 FOR_V(ACT_OR)) != 0) {                                                      \
-        FOR_V(BEGIN)                                                                      \
-        _Pragma("GCC unroll 16") for (int s = 0; s < BLOCK; s++) { FOR_S(STEP) }          \
-        FOR_S(FINISH)                                                                     \
-    }
-
 /* kernel_avx512.c - the escape-time kernel on AVX-512F vectors of 8 doubles. */
 #include "kernel_internal.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
-#define TARGET __attribute__((target("avx512f")))
+#define TARGET __attribute__((target("avx512f,avx512vl,avx2")))
 #define INLINE static inline __attribute__((always_inline))
 
 #ifndef KERNEL_AVX512_BLOCK
@@ -173,6 +165,14 @@ enum {
         }                                                                                 \
     }
 
+/* Blocks of BLOCK steps on every vector until none has an active lane. */
+#define ITERATE_WHILE_ACTIVE                                                              \
+    while ((0 FOR_V(ACT_OR)) != 0) {                                                      \
+        FOR_V(BEGIN)                                                                      \
+        _Pragma("GCC unroll 16") for (int s = 0; s < BLOCK; s++) { FOR_S(STEP) }          \
+        FOR_S(FINISH)                                                                     \
+    }
+
 #define ACT_OR(v) | act##v
 #define REPLAY(v)                                                                         \
     if (pend##v)                                                                          \
@@ -279,107 +279,20 @@ INLINE TARGET void row(const struct kernel_spec *spec, const double *x, double y
 
 /* ---- Julia sets, lockstep, loose test: the seed workload's path ------------
  *
- * The same schedule and counts as row(..., julia = 1, exact = 0, lockstep = 1,
- * nv4 = 1) with less work around the steps, in a function of its own (GCC
- * keeps more of its state in registers): one step count for the four vectors,
- * periodicity tests only in groups that last (in lockstep a lane that stops
- * early frees nothing until all 32 lanes are done), and the four replays of a
- * group interleaved. Measured ~5% faster on the seed Julia. */
+ * The same counts as row(..., julia = 1, exact = 0, lockstep = 1, nv4 = 1) with
+ * a schedule of its own. A lockstep group is GROUP_ROWS vectors, each on one of
+ * GROUP_ROWS consecutive rows at the same 8 columns: samples 8 apart in a
+ * square run for more similar step counts than 32 in a row, so fewer lanes
+ * idle while they wait for the group's slowest (on the seed Julia, 6 rows x 8
+ * columns need 6% fewer lane-steps than 1 x 32, and six vectors in flight
+ * hide the latency of a step better than four: ~3.6 cycles a vector-step
+ * against ~4.2). The state of six vectors fills the registers, so z before
+ * each block goes to a ring in memory with plain stores, and after the group
+ * the lanes that left gather theirs from it for the replay. */
 
-/* Vector v of a group: z, its squares and z before the block. */
-#define JL_DECLARE(v)                                                                     \
-    __m512d re##v, im##v, re2##v, im2##v, sre##v, sim##v, pre##v, pim##v;                 \
-    __mmask8 act##v, pend##v;
-
-/* Vector v takes samples base + 8v ... of the group (none past the row's end). */
-#define JL_LOAD(v)                                                                        \
-    {                                                                                     \
-        size_t first_ = base + (size_t)(v) * W;                                           \
-        act##v = first_ >= n ? 0                                                          \
-                 : n - first_ >= W ? (__mmask8)0xff                                       \
-                                   : (__mmask8)((1u << (n - first_)) - 1);                \
-        re##v = _mm512_maskz_loadu_pd(act##v, x + first_);                                \
-        im##v = vy;                                                                       \
-        re2##v = _mm512_mul_pd(re##v, re##v);                                             \
-        im2##v = vy2;                                                                     \
-        pre##v = re##v;                                                                   \
-        pim##v = im##v;                                                                   \
-        pend##v = 0;                                                                      \
-    }
-
-#define JL_BEGIN(v)                                                                       \
-    sre##v = re##v;                                                                       \
-    sim##v = im##v;
-
-#define JL_STEP(v)                                                                        \
-    {                                                                                     \
-        __m512d reim_ = _mm512_mul_pd(re##v, im##v);                                      \
-        __m512d reim2_ = (s & 1) ? _mm512_add_pd(reim_, reim_) : _mm512_mul_pd(reim_, two); \
-        re##v = _mm512_add_pd(_mm512_sub_pd(re2##v, im2##v), vcr);                        \
-        im##v = _mm512_add_pd(reim2_, vci);                                               \
-        re2##v = _mm512_mul_pd(re##v, re##v);                                             \
-        im2##v = _mm512_mul_pd(im##v, im##v);                                             \
-    }
-
-/* Lanes that may have escaped in the block leave for the replay buffers. */
-#define JL_FINISH(v)                                                                      \
-    {                                                                                     \
-        __mmask8 cand_ = _mm512_mask_cmp_pd_mask(act##v, _mm512_add_pd(re2##v, im2##v),   \
-                                                 vloose, _CMP_NLT_UQ);                    \
-        _mm512_mask_storeu_pd(bre[v], cand_, sre##v);                                     \
-        _mm512_mask_storeu_pd(bim[v], cand_, sim##v);                                     \
-        _mm512_mask_storeu_epi32(bk[v], cand_, vk0);                                      \
-        pend##v |= cand_;                                                                 \
-        act##v &= (__mmask8)~cand_;                                                       \
-    }
-
-#define JL_FULL(v)                                                                        \
-    _mm512_mask_storeu_epi32(counts + base + (size_t)(v) * W, act##v, vitermax);          \
-    act##v = 0;
-
-/* Replay of vector v's waiting lanes, interleaved with the others. */
-#define JL_RINIT(v)                                                                       \
-    re##v = _mm512_loadu_pd(bre[v]);                                                      \
-    im##v = _mm512_loadu_pd(bim[v]);                                                      \
-    __m512i off##v = _mm512_set1_epi32(BLOCK);                                            \
-    __mmask8 found##v = 0;
-
-#define JL_RSTEP(v)                                                                       \
-    {                                                                                     \
-        __m512d r2_ = _mm512_mul_pd(re##v, re##v), i2_ = _mm512_mul_pd(im##v, im##v);     \
-        __m512d ri_ = _mm512_mul_pd(re##v, im##v);                                        \
-        re##v = _mm512_add_pd(_mm512_sub_pd(r2_, i2_), vcr);                              \
-        im##v = _mm512_add_pd(_mm512_add_pd(ri_, ri_), vci);                              \
-        __m512d mag_ = _mm512_add_pd(_mm512_mul_pd(re##v, re##v), _mm512_mul_pd(im##v, im##v)); \
-        __mmask8 first_ = (__mmask8)(_mm512_cmp_pd_mask(mag_, vesc2, _CMP_GT_OQ) & ~found##v); \
-        off##v = _mm512_mask_mov_epi32(off##v, first_, _mm512_set1_epi32(s));             \
-        found##v |= first_;                                                               \
-    }
-
-#define JL_RSTORE(v)                                                                      \
-    {                                                                                     \
-        __m512i cnt_ = _mm512_min_epu32(_mm512_add_epi32(_mm512_loadu_si512(bk[v]), off##v), \
-                                        vitermax);                                        \
-        _mm512_mask_storeu_epi32(counts + base + (size_t)(v) * W, found##v & pend##v, cnt_); \
-        lost[v] = (__mmask8)(pend##v & ~found##v);                                        \
-        any_lost |= lost[v];                                                              \
-    }
-
-/* Lanes at an exact repeat of z get itermax (see kernel_orbit). */
-#define JL_PERIOD(v)                                                                      \
-    {                                                                                     \
-        __mmask8 eq_ = _mm512_mask_cmp_pd_mask(act##v, re##v, pre##v, _CMP_EQ_OQ);        \
-        eq_ = _mm512_mask_cmp_pd_mask(eq_, im##v, pim##v, _CMP_EQ_OQ);                    \
-        _mm512_mask_storeu_epi32(counts + base + (size_t)(v) * W, eq_, vitermax);         \
-        act##v &= (__mmask8)~eq_;                                                         \
-    }
-
-#define JL_PERIOD_SAVE(v)                                                                 \
-    pre##v = re##v;                                                                       \
-    pim##v = im##v;
-
-#define JL_OR_ACT(v) | act##v
-#define FOR_JL(M) M(0) M(1) M(2) M(3)
+enum {
+    GROUP_ROWS = KERNEL_ROWS_PREFERRED,                /* vectors (rows) of a group */
+};
 
 /* Steps before the first periodicity test of a group: it compares z with z0,
  * later tests compare z with z at 32, 64, 128, ... steps, every 4 blocks. On
@@ -388,90 +301,199 @@ INLINE TARGET void row(const struct kernel_spec *spec, const double *x, double y
  * 16, and from 64 steps 28% longer. */
 #define JL_PERIOD_FROM 32u
 
-/* kernel_row_avx512 for a Julia set with kernel_escape_sticks and itermax at
- * most KERNEL_LOCKSTEP_MAX_ITER. */
-static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *x, double y,
-                                  size_t n, uint32_t *counts)
+/* The lockstep groups of rows [0, rows) (GROUP_ROWS at a time, the last
+ * group's missing rows idle) for a Julia set with kernel_escape_sticks and
+ * itermax at most KERNEL_LOCKSTEP_MAX_ITER: kernel_rows_avx512's contract. */
+static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *x,
+                                  const double *y, size_t rows, size_t n, uint32_t *counts,
+                                  size_t stride)
 {
     const uint32_t itermax = spec->itermax;
     const int periodic = spec->periodicity_check;
-    const __m512d vy = _mm512_set1_pd(y), vy2 = _mm512_mul_pd(vy, vy);
     const __m512d vcr = _mm512_set1_pd(spec->c_re), vci = _mm512_set1_pd(spec->c_im);
     const __m512d vloose = _mm512_set1_pd(spec->escape2 * KERNEL_LOOSE_FACTOR);
     const __m512d vesc2 = _mm512_set1_pd(spec->escape2);
     const __m512i vitermax = _mm512_set1_epi32((int)itermax);
+    const __m256i no_block = _mm256_set1_epi32(-1); /* in blk: the lane has not left */
     __m512d two = _mm512_set1_pd(2.0);
     __asm__("" : "+v"(two)); /* keeps x*2 a multiplication (GCC makes it x+x) */
-    double bre[4][W] __attribute__((aligned(64))), bim[4][W] __attribute__((aligned(64)));
-    uint32_t bk[4][2 * W] __attribute__((aligned(64)));
-    FOR_JL(JL_DECLARE)
-    for (size_t base = 0; base < n; base += 4 * W) {
-        FOR_JL(JL_LOAD)
-        uint32_t k = 0, save = JL_PERIOD_FROM;
-        do {
-            FOR_JL(JL_BEGIN)
-            _Pragma("GCC unroll 16") for (int s = 0; s < BLOCK; s++) { FOR_JL(JL_STEP) }
-            const __m512i vk0 = _mm512_set1_epi32((int)k);
-            k += BLOCK;
-            FOR_JL(JL_FINISH)
-            if (k >= itermax) {
-                FOR_JL(JL_FULL)
-            } else if (periodic && k >= JL_PERIOD_FROM && (k & (4 * BLOCK - 1)) == 0) {
-                FOR_JL(JL_PERIOD)
-                if (k >= save) {
-                    FOR_JL(JL_PERIOD_SAVE)
-                    save *= 2;
+    /* z before the block under way: before[vector][0 re, 1 im][lane] */
+    double before[GROUP_ROWS][2][W] __attribute__((aligned(64)));
+    double pre[GROUP_ROWS][W] __attribute__((aligned(64))); /* periodicity references */
+    double pim[GROUP_ROWS][W] __attribute__((aligned(64)));
+    double bre[GROUP_ROWS][W] __attribute__((aligned(64))); /* z before a lane's last block */
+    double bim[GROUP_ROWS][W] __attribute__((aligned(64)));
+    uint32_t bk[GROUP_ROWS][W] __attribute__((aligned(32))); /* steps before it, or no_block */
+
+    for (size_t row0 = 0; row0 < rows; row0 += GROUP_ROWS) {
+        const size_t group_rows = rows - row0 < GROUP_ROWS ? rows - row0 : GROUP_ROWS;
+        uint32_t *out[GROUP_ROWS];
+        __m512d vy[GROUP_ROWS];
+        for (int v = 0; v < GROUP_ROWS; v++) {
+            size_t r = (size_t)v < group_rows ? row0 + (size_t)v : row0;
+            out[v] = counts + r * stride;
+            vy[v] = _mm512_set1_pd(y[r]);
+        }
+        for (size_t base = 0; base < n; base += W) {
+            const __mmask8 lanes =
+                n - base >= W ? (__mmask8)0xff : (__mmask8)((1u << (n - base)) - 1);
+            const __m512d xv = _mm512_maskz_loadu_pd(lanes, x + base);
+            __m512d re[GROUP_ROWS], im[GROUP_ROWS], re2[GROUP_ROWS], im2[GROUP_ROWS];
+            __mmask8 act[GROUP_ROWS];
+            _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                act[v] = (size_t)v < group_rows ? lanes : 0;
+                _mm256_store_si256((__m256i *)bk[v], no_block);
+                re[v] = xv;
+                im[v] = vy[v];
+                re2[v] = _mm512_mul_pd(xv, xv);
+                im2[v] = _mm512_mul_pd(vy[v], vy[v]);
+                _mm512_store_pd(pre[v], xv);
+                _mm512_store_pd(pim[v], vy[v]);
+            }
+            uint32_t k = 0, save = JL_PERIOD_FROM;
+            __mmask8 any_active;
+            do {
+                _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                    _mm512_store_pd(before[v][0], re[v]);
+                    _mm512_store_pd(before[v][1], im[v]);
+                }
+                _Pragma("GCC unroll 16") for (int s = 0; s < BLOCK; s++) {
+                    _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                        __m512d reim = _mm512_mul_pd(re[v], im[v]);
+                        __m512d reim2 =
+                            (s & 1) ? _mm512_add_pd(reim, reim) : _mm512_mul_pd(reim, two);
+                        re[v] = _mm512_add_pd(_mm512_sub_pd(re2[v], im2[v]), vcr);
+                        im[v] = _mm512_add_pd(reim2, vci);
+                        re2[v] = _mm512_mul_pd(re[v], re[v]);
+                        im2[v] = _mm512_mul_pd(im[v], im[v]);
+                    }
+                }
+                const __m256i vk0 = _mm256_set1_epi32((int)k);
+                k += BLOCK;
+                /* lanes that may have escaped in the block leave for the replay */
+                _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                    __mmask8 cand = _mm512_mask_cmp_pd_mask(
+                        act[v], _mm512_add_pd(re2[v], im2[v]), vloose, _CMP_NLT_UQ);
+                    _mm256_mask_store_epi32(bk[v], cand, vk0);
+                    _mm512_mask_store_pd(bre[v], cand, _mm512_load_pd(before[v][0]));
+                    _mm512_mask_store_pd(bim[v], cand, _mm512_load_pd(before[v][1]));
+                    act[v] &= (__mmask8)~cand;
+                }
+                if (k >= itermax) {
+                    _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                        _mm512_mask_storeu_epi32(out[v] + base, act[v], vitermax);
+                        act[v] = 0;
+                    }
+                } else if (periodic && k >= JL_PERIOD_FROM && (k & (4 * BLOCK - 1)) == 0) {
+                    /* lanes at an exact repeat of z get itermax (see kernel_orbit) */
+                    _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                        __mmask8 eq = _mm512_mask_cmp_pd_mask(act[v], re[v],
+                                                              _mm512_load_pd(pre[v]), _CMP_EQ_OQ);
+                        eq = _mm512_mask_cmp_pd_mask(eq, im[v], _mm512_load_pd(pim[v]),
+                                                     _CMP_EQ_OQ);
+                        _mm512_mask_storeu_epi32(out[v] + base, eq, vitermax);
+                        act[v] &= (__mmask8)~eq;
+                        if (k >= save) {
+                            _mm512_store_pd(pre[v], re[v]);
+                            _mm512_store_pd(pim[v], im[v]);
+                        }
+                    }
+                    if (k >= save)
+                        save *= 2;
+                }
+                any_active = 0;
+                _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) any_active |= act[v];
+            } while (any_active);
+
+            /* replay: each lane that left runs its last block again from z
+             * before it, testing after every step, for its exact count */
+            __mmask8 pend[GROUP_ROWS], found[GROUP_ROWS], any_lost = 0;
+            __m256i off[GROUP_ROWS];
+            _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                pend[v] = _mm256_cmpneq_epi32_mask(_mm256_load_si256((const __m256i *)bk[v]),
+                                                   no_block);
+                re[v] = _mm512_load_pd(bre[v]);
+                im[v] = _mm512_load_pd(bim[v]);
+                off[v] = _mm256_set1_epi32(BLOCK);
+                found[v] = 0;
+            }
+            _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                re2[v] = _mm512_mul_pd(re[v], re[v]);
+                im2[v] = _mm512_mul_pd(im[v], im[v]);
+            }
+            _Pragma("GCC unroll 16") for (int s = 0; s < BLOCK; s++) {
+                _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                    __m512d ri = _mm512_mul_pd(re[v], im[v]);
+                    re[v] = _mm512_add_pd(_mm512_sub_pd(re2[v], im2[v]), vcr);
+                    im[v] = _mm512_add_pd(_mm512_add_pd(ri, ri), vci);
+                    re2[v] = _mm512_mul_pd(re[v], re[v]);
+                    im2[v] = _mm512_mul_pd(im[v], im[v]);
+                    __mmask8 first = (__mmask8)(
+                        _mm512_cmp_pd_mask(_mm512_add_pd(re2[v], im2[v]), vesc2, _CMP_GT_OQ) &
+                        ~found[v]);
+                    off[v] = _mm256_mask_mov_epi32(off[v], first, _mm256_set1_epi32(s));
+                    found[v] |= first;
                 }
             }
-        } while ((0 FOR_JL(JL_OR_ACT)) != 0);
-        FOR_JL(JL_RINIT)
-        _Pragma("GCC unroll 16") for (int s = 0; s < BLOCK; s++) { FOR_JL(JL_RSTEP) }
-        __mmask8 lost[4], any_lost = 0;
-        FOR_JL(JL_RSTORE)
-        if (any_lost) {
-            for (int v = 0; v < 4; v++)
-                for (unsigned bits = lost[v]; bits; bits &= bits - 1) {
-                    unsigned j = (unsigned)__builtin_ctz(bits);
-                    counts[base + (size_t)v * W + j] =
-                        kernel_orbit(bre[v][j], bim[v][j], spec->c_re, spec->c_im, spec->escape2,
-                                     bk[v][j], itermax, 0);
-                }
+            _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                __m256i cnt = _mm256_min_epu32(
+                    _mm256_add_epi32(_mm256_load_si256((const __m256i *)bk[v]), off[v]),
+                                               _mm512_castsi512_si256(vitermax));
+                _mm256_mask_storeu_epi32(out[v] + base, found[v] & pend[v], cnt);
+                pend[v] &= (__mmask8)~found[v]; /* lost: no escape in the replay after all */
+                any_lost |= pend[v];
+            }
+            if (any_lost) {
+                for (int v = 0; v < GROUP_ROWS; v++)
+                    for (unsigned bits = pend[v]; bits; bits &= bits - 1) {
+                        unsigned j = (unsigned)__builtin_ctz(bits);
+                        out[v][base + j] = kernel_orbit(bre[v][j], bim[v][j], spec->c_re, spec->c_im,
+                                                        spec->escape2, bk[v][j], itermax, 0);
+                    }
+            }
         }
     }
 }
 
-/* Dispatches to the instance of row for the spec. */
-TARGET void kernel_row_avx512(const struct kernel_spec *spec, const double *x, double y,
-                              size_t n, uint32_t *counts)
+/* Dispatches to the instance of row (or julia_lockstep) for the spec. */
+TARGET void kernel_rows_avx512(const struct kernel_spec *spec, const double *x, const double *y,
+                               size_t rows, size_t n, uint32_t *counts, size_t stride)
 {
-    int sticks = kernel_escape_sticks(spec);
-    int lockstep = spec->itermax <= KERNEL_LOCKSTEP_MAX_ITER;
-    if (spec->itermax == 0) {
-        for (size_t i = 0; i < n; i++)
-            counts[i] = 0;
-    } else if (spec->fractal == FRACTAL_JULIA) {
-        if (sticks)
-            lockstep ? julia_lockstep(spec, x, y, n, counts)
-                     : row(spec, x, y, n, counts, 1, 0, 0, 1);
-        else
-            lockstep ? row(spec, x, y, n, counts, 1, 1, 1, 1)
-                     : row(spec, x, y, n, counts, 1, 1, 0, 1);
-    } else {
-        if (sticks)
-            lockstep ? row(spec, x, y, n, counts, 0, 0, 1, 0)
-                     : row(spec, x, y, n, counts, 0, 0, 0, 0);
-        else
-            lockstep ? row(spec, x, y, n, counts, 0, 1, 1, 0)
-                     : row(spec, x, y, n, counts, 0, 1, 0, 0);
+    const int sticks = kernel_escape_sticks(spec);
+    const int lockstep = spec->itermax <= KERNEL_LOCKSTEP_MAX_ITER;
+    const int julia = spec->fractal == FRACTAL_JULIA;
+    if (spec->itermax > 0 && julia && sticks && lockstep) {
+        julia_lockstep(spec, x, y, rows, n, counts, stride);
+        return;
+    }
+    for (size_t r = 0; r < rows; r++) {
+        uint32_t *out = counts + r * stride;
+        if (spec->itermax == 0) {
+            for (size_t i = 0; i < n; i++)
+                out[i] = 0;
+        } else if (julia) {
+            if (sticks)
+                row(spec, x, y[r], n, out, 1, 0, 0, 1);
+            else
+                lockstep ? row(spec, x, y[r], n, out, 1, 1, 1, 1)
+                         : row(spec, x, y[r], n, out, 1, 1, 0, 1);
+        } else {
+            if (sticks)
+                lockstep ? row(spec, x, y[r], n, out, 0, 0, 1, 0)
+                         : row(spec, x, y[r], n, out, 0, 0, 0, 0);
+            else
+                lockstep ? row(spec, x, y[r], n, out, 0, 1, 1, 0)
+                         : row(spec, x, y[r], n, out, 0, 1, 0, 0);
+        }
     }
 }
 
 #else /* not x86-64 with GCC-style intrinsics: never selected by kernel_path_supported */
 
-void kernel_row_avx512(const struct kernel_spec *spec, const double *x, double y, size_t n,
-                       uint32_t *counts)
+void kernel_rows_avx512(const struct kernel_spec *spec, const double *x, const double *y,
+                        size_t rows, size_t n, uint32_t *counts, size_t stride)
 {
-    (void)spec, (void)x, (void)y, (void)n, (void)counts;
+    (void)spec, (void)x, (void)y, (void)rows, (void)n, (void)counts, (void)stride;
 }
 
 #endif

@@ -90,11 +90,11 @@ static inline int kernel_escape_sticks(const struct kernel_spec *spec)
 /* The loose threshold of the block test, escape2 * (1 - 2^-20). */
 #define KERNEL_LOOSE_FACTOR (1.0 - 1.0 / 1048576.0)
 
-/* The vector paths; same contract as kernel_row. Each must be called only when
- * kernel_path_supported says the CPU has the instructions. */
+/* The vector paths; the contracts of kernel_row and kernel_rows. Each must be
+ * called only when kernel_path_supported says the CPU has the instructions. */
 void kernel_row_avx2(const struct kernel_spec *spec, const double *x, double y, size_t n,
                      uint32_t *counts);
-void kernel_row_avx512(const struct kernel_spec *spec, const double *x, double y, size_t n,
-                       uint32_t *counts);
+void kernel_rows_avx512(const struct kernel_spec *spec, const double *x, const double *y,
+                        size_t rows, size_t n, uint32_t *counts, size_t stride);
 
 #endif

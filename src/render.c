@@ -89,40 +89,50 @@ static int stop_was_requested(void *ctx)
 }
 
 /* Computes rows [row0, row0 + nrows): counts, the channels and colours the
- * band's layout holds (with --samples, means over each pixel's samples). Tiles
- * of one row are shared among the rank's threads. Samples are independent, so
- * nothing depends on how the rows are cut. */
+ * band's layout holds (with --samples, means over each pixel's samples). The
+ * rank's threads share tiles of KERNEL_ROWS_PREFERRED rows by TILE_SAMPLES
+ * columns (the kernel runs neighbouring rows together). Samples are
+ * independent, so nothing depends on how the rows are cut. */
 static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *out,
                         uint64_t *iterations)
 {
     struct render *r = ctx;
     const struct render_params *p = r->params;
     const int64_t tiles_per_row = (int64_t)((p->width + TILE_SAMPLES - 1) / TILE_SAMPLES);
-    const int64_t tiles = tiles_per_row * nrows;
+    const int64_t row_groups = (nrows + KERNEL_ROWS_PREFERRED - 1) / KERNEL_ROWS_PREFERRED;
+    const int64_t tiles = tiles_per_row * row_groups;
     uint64_t sum = 0;
     int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(r->threads) if (r->threads > 1 && tiles > 1) \
     reduction(+ : sum) reduction(| : failed)
     for (int64_t t = 0; t < tiles; t++) {
-        uint64_t row = (uint64_t)(t / tiles_per_row);
+        uint64_t first_row = (uint64_t)(t / tiles_per_row) * KERNEL_ROWS_PREFERRED;
+        size_t rows = nrows - first_row < KERNEL_ROWS_PREFERRED ? (size_t)(nrows - first_row)
+                                                                 : KERNEL_ROWS_PREFERRED;
         uint64_t col0 = (uint64_t)(t % tiles_per_row) * TILE_SAMPLES;
         uint64_t n = p->width - col0 < TILE_SAMPLES ? p->width - col0 : TILE_SAMPLES;
-        double y = grid_linspace_at(p->ytop, p->ybot, p->height, row0 + row);
-        size_t at = (size_t)(row * p->width + col0);
-        uint32_t *counts = out->counts + at;
-        kernel_row(&r->spec, r->x + col0, y, n, counts);
-        float *smooth = out->smooth ? out->smooth + at : NULL;
-        float *distance = out->distance ? out->distance + at : NULL;
-        uint16_t *colour = out->colour ? out->colour + at * out->colour_components : NULL;
-        if (p->samples > 1 && (smooth || distance || colour))
-            failed |= supersample_tile(&r->supersample, r->x + col0, y, n, smooth, distance, colour) != 0;
-        else if (smooth || distance)
-            channel_row(&r->channel_spec, r->x + col0, y, n, counts, smooth, distance);
-        uint64_t tile_sum = 0;
+        double ys[KERNEL_ROWS_PREFERRED];
+        for (size_t i = 0; i < rows; i++)
+            ys[i] = grid_linspace_at(p->ytop, p->ybot, p->height, row0 + first_row + i);
+        kernel_rows(&r->spec, r->x + col0, ys, rows, n, out->counts + first_row * p->width + col0,
+                    p->width);
+        for (size_t i = 0; i < rows; i++) {
+            size_t at = (size_t)((first_row + i) * p->width + col0);
+            uint32_t *counts = out->counts + at;
+            float *smooth = out->smooth ? out->smooth + at : NULL;
+            float *distance = out->distance ? out->distance + at : NULL;
+            uint16_t *colour = out->colour ? out->colour + at * out->colour_components : NULL;
+            if (p->samples > 1 && (smooth || distance || colour))
+                failed |= supersample_tile(&r->supersample, r->x + col0, ys[i], n, smooth,
+                                           distance, colour) != 0;
+            else if (smooth || distance)
+                channel_row(&r->channel_spec, r->x + col0, ys[i], n, counts, smooth, distance);
+            uint64_t tile_sum = 0;
 #pragma omp simd reduction(+ : tile_sum)
-        for (uint64_t i = 0; i < n; i++) /* vectorized: ~3% of the seed Julia's time in scalar code */
-            tile_sum += counts[i];
-        sum += tile_sum;
+            for (uint64_t j = 0; j < n; j++) /* vectorized: ~3% of the seed Julia's time in scalar code */
+                tile_sum += counts[j];
+            sum += tile_sum;
+        }
     }
     *iterations = sum;
     return failed ? -1 : 0;

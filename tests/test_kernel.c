@@ -44,14 +44,18 @@ static void check_point(enum fractal_kind fractal, double c_re, double c_im, dou
 }
 
 /* Rows of length n (numpy.linspace(xleft, xright, n)) at the given ys: the path's
- * counts must equal the scalar path's, and the scalar path's with the checks
- * must equal the plain iteration's. Returns the number of differing samples. */
+ * counts, row by row (kernel_row) and all rows at once (kernel_rows, rows 3
+ * apart in memory), must equal the scalar path's, and the scalar path's with
+ * the checks must equal the plain iteration's. Returns the number of
+ * differing samples. */
 static long compare_rows(struct kernel_spec spec, double xleft, double xright, size_t n,
                          const double *ys, int nys)
 {
+    const size_t stride = n + 3;
     double *x = malloc((n < 2 ? 2 : n) * sizeof *x);
     uint32_t *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
-    if (!x || !want || !got)
+    uint32_t *block = malloc((size_t)nys * stride * sizeof *block);
+    if (!x || !want || !got || !block)
         abort();
     if (n == 1)
         x[0] = xleft;
@@ -60,23 +64,33 @@ static long compare_rows(struct kernel_spec spec, double xleft, double xright, s
     struct kernel_spec ref = spec;
     ref.path = KERNEL_SCALAR;
     ref.interior_check = ref.periodicity_check = 0;
+    memset(block, 0xff, (size_t)nys * stride * sizeof *block);
+    kernel_rows(&spec, x, ys, (size_t)nys, n, block, stride);
     long bad = 0;
     for (int r = 0; r < nys; r++) {
         kernel_row(&ref, x, ys[r], n, want);
         memset(got, 0xff, n * sizeof *got);
         kernel_row(&spec, x, ys[r], n, got);
+        const uint32_t *together = block + (size_t)r * stride;
         for (size_t i = 0; i < n; i++) {
-            if (got[i] != want[i]) {
+            if (got[i] != want[i] || together[i] != want[i]) {
                 if (bad < 5)
-                    diag("%s: x=%.17g y=%.17g: count %u, scalar %u", kernel_path_name(spec.path),
-                         x[i], ys[r], got[i], want[i]);
+                    diag("%s: x=%.17g y=%.17g: count %u, with its neighbours' rows %u, scalar %u",
+                         kernel_path_name(spec.path), x[i], ys[r], got[i], together[i], want[i]);
                 bad++;
             }
         }
+        for (size_t i = n; i < stride; i++)
+            if (together[i] != 0xffffffffu) {
+                if (bad < 5)
+                    diag("%s: kernel_rows wrote past the row's end", kernel_path_name(spec.path));
+                bad++;
+            }
     }
     free(x);
     free(want);
     free(got);
+    free(block);
     return bad;
 }
 
@@ -149,9 +163,9 @@ int main(void)
     /* ---- every path against the scalar one ---- */
     static const size_t lengths[] = {1, 2, 7, 8, 13, 1001};
     const enum kernel_path paths[] = {KERNEL_SCALAR, KERNEL_AVX2, KERNEL_AVX512};
-    double my[9], jy[9];
+    double my[9], jy[13];
     grid_linspace(1.25, -1.25, 9, my);
-    grid_linspace(0.1, -0.1, 9, jy);
+    grid_linspace(0.1, -0.1, 13, jy);
     for (size_t pi = 0; pi < sizeof paths / sizeof paths[0]; pi++) {
         enum kernel_path path = paths[pi];
         if (!kernel_path_supported(path)) {
@@ -166,7 +180,7 @@ int main(void)
             ok(bad == 0, "%s: Mandelbrot full view, rows of %zu, itermax 1000: %ld differ",
                kernel_path_name(path), n, bad);
             s = make_spec(J, -0.835, -0.2321, 2.0, 100, path);
-            bad = compare_rows(s, -0.1, 0.1, n, jy, 9);
+            bad = compare_rows(s, -0.1, 0.1, n, jy, 13);
             ok(bad == 0, "%s: seed Julia [-0.1,0.1]^2, rows of %zu, itermax 100: %ld differ",
                kernel_path_name(path), n, bad);
         }
