@@ -294,11 +294,12 @@ enum {
     GROUP_ROWS = KERNEL_ROWS_PREFERRED,                /* vectors (rows) of a group */
 };
 
-/* Steps before the first periodicity test of a group: it compares z with z0,
- * later tests compare z with z at 32, 64, 128, ... steps, every 4 blocks. On
- * the seed Julia few groups last 32 steps; on a Julia set with a large
- * interior (c = -1, itermax 256) tests from 32 steps take 5% longer than from
- * 16, and from 64 steps 28% longer. */
+/* Step count at which a group takes its first periodicity reference: every 4
+ * blocks after it, z is compared with the reference, taken again at 2x, 4x,
+ * ... this count. On a Julia set with a large interior (c = -1, itermax 256)
+ * tests from 32 steps take 5% longer than from 16, and from 64 steps 28%
+ * longer; on the seed Julia, whose groups run ~40 steps, the test compared
+ * with z0 from step 32 cost 4%. */
 #define JL_PERIOD_FROM 32u
 
 /* The lockstep groups of rows [0, rows) (GROUP_ROWS at a time, the last
@@ -313,7 +314,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
     const __m512d vcr = _mm512_set1_pd(spec->c_re), vci = _mm512_set1_pd(spec->c_im);
     const __m512d vloose = _mm512_set1_pd(spec->escape2 * KERNEL_LOOSE_FACTOR);
     const __m512d vesc2 = _mm512_set1_pd(spec->escape2);
-    const __m512i vitermax = _mm512_set1_epi32((int)itermax);
+    const __m256i vitermax = _mm256_set1_epi32((int)itermax);
     const __m256i no_block = _mm256_set1_epi32(-1); /* in blk: the lane has not left */
     __m512d two = _mm512_set1_pd(2.0);
     __asm__("" : "+v"(two)); /* keeps x*2 a multiplication (GCC makes it x+x) */
@@ -347,8 +348,6 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
                 im[v] = vy[v];
                 re2[v] = _mm512_mul_pd(xv, xv);
                 im2[v] = _mm512_mul_pd(vy[v], vy[v]);
-                _mm512_store_pd(pre[v], xv);
-                _mm512_store_pd(pim[v], vy[v]);
             }
             uint32_t k = 0, save = JL_PERIOD_FROM;
             __mmask8 any_active;
@@ -381,25 +380,26 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
                 }
                 if (k >= itermax) {
                     _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
-                        _mm512_mask_storeu_epi32(out[v] + base, act[v], vitermax);
+                        _mm256_mask_storeu_epi32(out[v] + base, act[v], vitermax);
                         act[v] = 0;
                     }
-                } else if (periodic && k >= JL_PERIOD_FROM && (k & (4 * BLOCK - 1)) == 0) {
+                } else if (periodic && (k & (4 * BLOCK - 1)) == 0 && k >= JL_PERIOD_FROM) {
                     /* lanes at an exact repeat of z get itermax (see kernel_orbit) */
-                    _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                    _Pragma("GCC unroll 8") for (int v = 0; k > JL_PERIOD_FROM && v < GROUP_ROWS; v++) {
                         __mmask8 eq = _mm512_mask_cmp_pd_mask(act[v], re[v],
                                                               _mm512_load_pd(pre[v]), _CMP_EQ_OQ);
                         eq = _mm512_mask_cmp_pd_mask(eq, im[v], _mm512_load_pd(pim[v]),
                                                      _CMP_EQ_OQ);
-                        _mm512_mask_storeu_epi32(out[v] + base, eq, vitermax);
+                        _mm256_mask_storeu_epi32(out[v] + base, eq, vitermax);
                         act[v] &= (__mmask8)~eq;
-                        if (k >= save) {
+                    }
+                    if (k >= save) {
+                        _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
                             _mm512_store_pd(pre[v], re[v]);
                             _mm512_store_pd(pim[v], im[v]);
                         }
-                    }
-                    if (k >= save)
                         save *= 2;
+                    }
                 }
                 any_active = 0;
                 _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) any_active |= act[v];
@@ -438,7 +438,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
             _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
                 __m256i cnt = _mm256_min_epu32(
                     _mm256_add_epi32(_mm256_load_si256((const __m256i *)bk[v]), off[v]),
-                                               _mm512_castsi512_si256(vitermax));
+                                               vitermax);
                 _mm256_mask_storeu_epi32(out[v] + base, found[v] & pend[v], cnt);
                 pend[v] &= (__mmask8)~found[v]; /* lost: no escape in the replay after all */
                 any_lost |= pend[v];

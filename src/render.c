@@ -645,7 +645,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     MPI_Allreduce(&r.threads, &most_threads, 1, MPI_INT, MPI_MAX, comm);
     band_plan_init(&plan, params.width, params.height, r.resume_row, params.band_rows, ranks, most_threads,
                    writer_hdf5_chunk_rows(&params), /* the row grid of both outputs */
-                   band_layout_sample_bytes(&r.layout));
+                   KERNEL_ROWS_PREFERRED, band_layout_sample_bytes(&r.layout));
     struct band_callbacks callbacks = {.ctx = &r, .compute = compute_rows, .encode = encode_band,
                                        .payload_max = payload_bound(&r, plan.band_rows),
                                        .sink = write_band, .progress = report_progress,

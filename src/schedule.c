@@ -24,11 +24,29 @@ enum { TAG_ASSIGN = 101, TAG_RESULT = 102 };
  * the workers between steps. */
 #define COORDINATOR_STEP_SAMPLES 32768
 
+/* Greatest common divisor of a and b (not both 0). */
+static uint64_t gcd(uint64_t a, uint64_t b)
+{
+    while (b != 0) {
+        uint64_t r = a % b;
+        a = b;
+        b = r;
+    }
+    return a;
+}
+
 void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uint64_t first_row,
-                    uint32_t requested_rows, int ranks, int threads, uint32_t quantum, size_t sample_bytes)
+                    uint32_t requested_rows, int ranks, int threads, uint32_t quantum,
+                    uint32_t row_multiple, size_t sample_bytes)
 {
     uint64_t rows = requested_rows;
+    if (quantum == 0)
+        quantum = 1;
+    if (row_multiple == 0)
+        row_multiple = 1;
+    uint64_t unit = quantum;
     if (rows == 0) {
+        unit = (uint64_t)quantum / gcd(quantum, row_multiple) * row_multiple;
         uint64_t pixels = threads > 1 ? (uint64_t)threads * TARGET_THREAD_BAND_PIXELS : TARGET_BAND_PIXELS;
         rows = pixels / width;
         uint64_t for_balance = height / (16 * (uint64_t)ranks);
@@ -40,10 +58,11 @@ void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uin
         rows = affordable;
     if (rows == 0)
         rows = 1;
-    rows = (rows + quantum - 1) / quantum * quantum;
+    rows = (rows + unit - 1) / unit * unit;
     if (rows > height)
         rows = height;
     plan->width = width;
+    plan->row_multiple = row_multiple;
     plan->height = height;
     plan->first_row = first_row;
     plan->band_rows = (uint32_t)rows;
@@ -286,10 +305,17 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
 
     uint64_t own_band = NO_BAND;
     uint32_t own_row = 0;
-    /* Alone, rank 0 has nobody to answer and computes whole bands. */
-    uint32_t step_rows = ranks == 1 ? plan->band_rows
-                         : plan->width >= COORDINATOR_STEP_SAMPLES ? 1
-                                                                    : (uint32_t)(COORDINATOR_STEP_SAMPLES / plan->width);
+    /* Alone, rank 0 has nobody to answer and computes whole bands; else steps
+     * of about COORDINATOR_STEP_SAMPLES, in whole multiples of row_multiple. */
+    uint32_t step_rows = plan->band_rows;
+    if (ranks > 1) {
+        uint64_t rows = COORDINATOR_STEP_SAMPLES / plan->width;
+        rows = (rows + plan->row_multiple - 1) / plan->row_multiple * plan->row_multiple;
+        if (rows == 0)
+            rows = plan->row_multiple;
+        if (rows < step_rows)
+            step_rows = (uint32_t)rows;
+    }
     uint64_t own_iterations = 0;
     unsigned idle_polls = 0;
     top_up_workers(&co);

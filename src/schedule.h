@@ -15,16 +15,19 @@ struct band_plan {
     uint64_t first_row; /* 0, or where a resumed render continues */
     uint32_t band_rows;
     uint64_t band_count;
+    uint32_t row_multiple; /* the renderer computes fastest in multiples of this many rows */
 };
 
 /* Chooses the band height: requested_rows if not 0, otherwise about 64 Ki
  * samples per band (1 Mi per thread when ranks run several threads), lowered
  * so that there are at least 16 bands per rank; kept under 64 MiB of band
  * memory (sample_bytes per sample: see band_layout_sample_bytes), then rounded
- * up to a multiple of quantum (whole output chunks), which may exceed the cap,
- * and clamped to the image. */
+ * up to a multiple of quantum (whole output chunks) and, when chosen here, of
+ * row_multiple too (rows the renderer computes together), which may exceed
+ * the cap, and clamped to the image. */
 void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uint64_t first_row,
-                    uint32_t requested_rows, int ranks, int threads, uint32_t quantum, size_t sample_bytes);
+                    uint32_t requested_rows, int ranks, int threads, uint32_t quantum,
+                    uint32_t row_multiple, size_t sample_bytes);
 
 /* The most payload bytes one band can carry: a band travels to rank 0 as one
  * MPI message, whose count of bytes is an int. */
