@@ -316,6 +316,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
     const __m512d vesc2 = _mm512_set1_pd(spec->escape2);
     const __m256i vitermax = _mm256_set1_epi32((int)itermax);
     const __m256i no_block = _mm256_set1_epi32(-1); /* in bk: the lane has not left */
+    const __m256i one = _mm256_set1_epi32(1);
     __m512d two = _mm512_set1_pd(2.0);
     __asm__("" : "+v"(two)); /* keeps x*2 a multiplication (GCC makes it x+x) */
     /* periodicity references (set at step JL_PERIOD_FROM before any test) */
@@ -403,17 +404,10 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
 
             /* replay: each lane that left runs its last block again from z
              * before it, testing after every step, for its exact count */
-            __mmask8 pend[GROUP_ROWS], found[GROUP_ROWS], any_lost = 0;
-            __m256i off[GROUP_ROWS];
+            __mmask8 escaped[BLOCK][GROUP_ROWS]; /* lanes past the threshold by step s */
             _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
-                pend[v] = _mm256_cmpneq_epi32_mask(_mm256_load_si256((const __m256i *)bk[v]),
-                                                   no_block);
                 re[v] = _mm512_load_pd(bre[v]);
                 im[v] = _mm512_load_pd(bim[v]);
-                off[v] = _mm256_set1_epi32(BLOCK);
-                found[v] = 0;
-            }
-            _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
                 re2[v] = _mm512_mul_pd(re[v], re[v]);
                 im2[v] = _mm512_mul_pd(im[v], im[v]);
             }
@@ -424,24 +418,29 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
                     im[v] = _mm512_add_pd(_mm512_add_pd(ri, ri), vci);
                     re2[v] = _mm512_mul_pd(re[v], re[v]);
                     im2[v] = _mm512_mul_pd(im[v], im[v]);
-                    __mmask8 first = (__mmask8)(
-                        _mm512_cmp_pd_mask(_mm512_add_pd(re2[v], im2[v]), vesc2, _CMP_GT_OQ) &
-                        ~found[v]);
-                    off[v] = _mm256_mask_mov_epi32(off[v], first, _mm256_set1_epi32(s));
-                    found[v] |= first;
+                    escaped[s][v] = _mm512_cmp_pd_mask(_mm512_add_pd(re2[v], im2[v]), vesc2,
+                                                       _CMP_GT_OQ);
+                    if (s > 0)
+                        escaped[s][v] |= escaped[s - 1][v];
                 }
             }
+            /* the first step past the threshold: BLOCK less the steps it is past by */
+            __mmask8 lost[GROUP_ROWS], any_lost = 0;
             _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
-                __m256i cnt = _mm256_min_epu32(
-                    _mm256_add_epi32(_mm256_load_si256((const __m256i *)bk[v]), off[v]),
-                                               vitermax);
-                _mm256_mask_storeu_epi32(out[v] + base, found[v] & pend[v], cnt);
-                pend[v] &= (__mmask8)~found[v]; /* lost: no escape in the replay after all */
-                any_lost |= pend[v];
+                const __m256i k0 = _mm256_load_si256((const __m256i *)bk[v]);
+                __m256i cnt = _mm256_add_epi32(k0, _mm256_set1_epi32(BLOCK));
+                _Pragma("GCC unroll 16") for (int s = 0; s < BLOCK; s++)
+                    cnt = _mm256_mask_sub_epi32(cnt, escaped[s][v], cnt, one);
+                cnt = _mm256_min_epu32(cnt, vitermax);
+                const __mmask8 pend = _mm256_cmpneq_epi32_mask(k0, no_block);
+                const __mmask8 found = escaped[BLOCK - 1][v] & pend;
+                _mm256_mask_storeu_epi32(out[v] + base, found, cnt);
+                lost[v] = pend & (__mmask8)~found; /* no escape in the replay after all */
+                any_lost |= lost[v];
             }
             if (any_lost) {
                 for (int v = 0; v < GROUP_ROWS; v++)
-                    for (unsigned bits = pend[v]; bits; bits &= bits - 1) {
+                    for (unsigned bits = lost[v]; bits; bits &= bits - 1) {
                         unsigned j = (unsigned)__builtin_ctz(bits);
                         out[v][base + j] = kernel_orbit(bre[v][j], bim[v][j], spec->c_re, spec->c_im,
                                                         spec->escape2, bk[v][j], itermax, 0);
