@@ -44,9 +44,7 @@ void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uin
         quantum = 1;
     if (row_multiple == 0)
         row_multiple = 1;
-    uint64_t unit = quantum;
     if (rows == 0) {
-        unit = (uint64_t)quantum / gcd(quantum, row_multiple) * row_multiple;
         uint64_t pixels = threads > 1 ? (uint64_t)threads * TARGET_THREAD_BAND_PIXELS : TARGET_BAND_PIXELS;
         rows = pixels / width;
         uint64_t for_balance = height / (16 * (uint64_t)ranks);
@@ -58,6 +56,12 @@ void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uin
         rows = affordable;
     if (rows == 0)
         rows = 1;
+    uint64_t unit = quantum;
+    if (requested_rows == 0) { /* whole groups of row_multiple too, if they fit the cap */
+        uint64_t both = (uint64_t)quantum / gcd(quantum, row_multiple) * row_multiple;
+        if ((rows + both - 1) / both * both <= affordable)
+            unit = both;
+    }
     rows = (rows + unit - 1) / unit * unit;
     if (rows > height)
         rows = height;
