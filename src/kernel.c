@@ -84,16 +84,13 @@ void kernel_rows(const struct kernel_spec *spec, const double *x, const double *
     enum kernel_path path = spec->path;
     if (path == KERNEL_AUTO || !kernel_path_supported(path))
         path = kernel_path_resolve(KERNEL_AUTO);
-    if (path == KERNEL_AVX512) {
+    if (path == KERNEL_AVX512)
         kernel_rows_avx512(spec, x, y, rows, n, counts, stride);
-        return;
-    }
-    for (size_t r = 0; r < rows; r++) {
-        if (path == KERNEL_AVX2)
-            kernel_row_avx2(spec, x, y[r], n, counts + r * stride);
-        else
+    else if (path == KERNEL_AVX2)
+        kernel_rows_avx2(spec, x, y, rows, n, counts, stride);
+    else
+        for (size_t r = 0; r < rows; r++)
             kernel_row_scalar(spec, x, y[r], n, counts + r * stride);
-    }
 }
 
 void kernel_row(const struct kernel_spec *spec, const double *x, double y, size_t n,

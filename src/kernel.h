@@ -73,8 +73,8 @@ void kernel_row(const struct kernel_spec *spec, const double *x, double y, size_
 /* Escape counts of rows x rows of samples: counts[r * stride + i] is the count
  * of sample (x[i], y[r]), r = 0..rows-1, i = 0..n-1 (stride >= n), exactly as
  * kernel_row gives it. Faster than one kernel_row per row where the path can
- * run neighbouring rows together (AVX-512, Julia sets up to itermax 256: best
- * with rows a multiple of KERNEL_ROWS_PREFERRED). Thread-safe. */
+ * run neighbouring rows together (AVX-512 and AVX2, Julia sets up to itermax
+ * 256: best with rows a multiple of KERNEL_ROWS_PREFERRED). Thread-safe. */
 void kernel_rows(const struct kernel_spec *spec, const double *x, const double *y, size_t rows,
                  size_t n, uint32_t *counts, size_t stride);
 

@@ -209,7 +209,7 @@ INLINE TARGET void replay(const struct kernel_spec *spec, uint32_t *out, unsigne
     }
 }
 
-/* kernel_row_avx2 for one fractal kind and test mode (julia and exact are
+/* row_avx2 for one fractal kind and test mode (julia and exact are
  * constants after inlining). */
 INLINE TARGET void row(const struct kernel_spec *spec, const double *x, double y, size_t n,
                        uint32_t *counts, const int julia, const int exact)
@@ -240,8 +240,13 @@ INLINE TARGET void row(const struct kernel_spec *spec, const double *x, double y
     }
 }
 
-TARGET void kernel_row_avx2(const struct kernel_spec *spec, const double *x, double y,
-                            size_t n, uint32_t *counts)
+/* kernel_rows_avx2 for one row: the path of every fractal, threshold and
+ * itermax, and of the rows that do not fill a Julia group. Aligned to 64
+ * bytes (and kept out of line) because the speed of row's loops depends on
+ * where they fall: the Mandelbrot view took 0.54 s at one address and
+ * 0.74 s at another, 16 bytes off, with the same instructions. */
+static TARGET __attribute__((noinline, aligned(64))) void
+row_avx2(const struct kernel_spec *spec, const double *x, double y, size_t n, uint32_t *counts)
 {
     int sticks = kernel_escape_sticks(spec);
     if (spec->itermax == 0) {
@@ -260,12 +265,240 @@ TARGET void kernel_row_avx2(const struct kernel_spec *spec, const double *x, dou
     }
 }
 
+/* ---- Julia sets, lockstep groups of rows, loose test ----------------------
+ *
+ * The counterpart of kernel_avx512.c's julia_lockstep (see there), with the
+ * same counts as row(..., julia = 1, exact = 0). A group is GROUP_ROWS
+ * vectors, each on one of GROUP_ROWS consecutive rows at the same 4 columns,
+ * run in lockstep until none has a lane still iterating. With 16 registers,
+ * what limits the vectors in flight is their state: keeping only z (re, im)
+ * and recomputing re*re and im*im for the loose test after a block leaves
+ * room for six vectors (12 registers, c and temporaries in the rest), and a
+ * step's ~9-cycle latency needs about five 4-lane vectors to keep the two
+ * multiply and two add pipes busy (~1.75 cycles a vector-step). Measured on
+ * the seed Julia, one core, G iterations/s with kernel_avx512.c's doubling
+ * (see STEP): 6 rows x 4 columns 2.82, 3 x 4 (z and its squares kept) 2.32,
+ * 3 x 8 2.75, 2 x 12 2.65, 1 x 24 2.68, 6 x 8 (12 vectors, spilled) 2.56;
+ * keeping the squares of 6 x 4 across blocks, or blocks of 8 steps, no
+ * faster. 6 x 4 with the doubling below: 2.96 (0.173 s); the row path: 1.47
+ * (0.350 s).
+ *
+ * z before each block goes to a ring indexed by block (plain stores, no
+ * loads or blends in the loop: vmaskmovpd is slow on AMD, and a blend per
+ * block of the lanes still iterating, as kernel_avx512.c's masked stores do,
+ * costs a load and a blend more for each of z's 12 vectors); a lane's
+ * blocks are counted (cnt -= act), so after the group each lane that left
+ * gathers z before its last block from the ring and replays that block. */
+
+enum { GROUP_ROWS = KERNEL_ROWS_PREFERRED }; /* vectors (rows) of a group */
+
+/* Blocks a group may run: the ring's length. */
+enum { RING = (KERNEL_LOCKSTEP_MAX_ITER + BLOCK - 1) / BLOCK };
+
+/* Step count at which a group takes its first periodicity reference, as in
+ * kernel_avx512.c (measured there). */
+#define JL_PERIOD_FROM 32u
+
+/* kernel_rows_avx2's contract for rows a multiple of GROUP_ROWS, on a Julia
+ * set with kernel_escape_sticks and itermax 1..KERNEL_LOCKSTEP_MAX_ITER. */
+static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *x,
+                                  const double *y, size_t rows, size_t n, uint32_t *counts,
+                                  size_t stride)
+{
+    const uint32_t itermax = spec->itermax;
+    const int periodic = spec->periodicity_check;
+    const __m256d vcr = _mm256_set1_pd(spec->c_re), vci = _mm256_set1_pd(spec->c_im);
+    const __m256d vloose = _mm256_set1_pd(spec->escape2 * KERNEL_LOOSE_FACTOR);
+    const __m256d vesc2 = _mm256_set1_pd(spec->escape2);
+    const __m128i vitermax = _mm_set1_epi32((int)itermax);
+    const __m256i lane_index = _mm256_setr_epi64x(0, 1, 2, 3);
+    const __m256i low_halves = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+    /* z before each block, by block, vector and lane */
+    double ring_re[RING][GROUP_ROWS][W] __attribute__((aligned(32)));
+    double ring_im[RING][GROUP_ROWS][W] __attribute__((aligned(32)));
+    /* periodicity references (set at step JL_PERIOD_FROM before any test) */
+    double pre[GROUP_ROWS][W] __attribute__((aligned(32))) = {{0}};
+    double pim[GROUP_ROWS][W] __attribute__((aligned(32))) = {{0}};
+
+    for (size_t row0 = 0; row0 < rows; row0 += GROUP_ROWS) {
+        uint32_t *out[GROUP_ROWS];
+        __m256d vy[GROUP_ROWS];
+        for (int v = 0; v < GROUP_ROWS; v++) {
+            out[v] = counts + (row0 + (size_t)v) * stride;
+            vy[v] = _mm256_set1_pd(y[row0 + (size_t)v]);
+        }
+        for (size_t base = 0; base < n; base += W) {
+            const size_t cols = n - base >= W ? W : n - base;
+            double xpad[W] = {0};
+            const double *xs = x + base;
+            if (cols < W) {
+                for (size_t i = 0; i < cols; i++)
+                    xpad[i] = x[base + i];
+                xs = xpad;
+            }
+            const __m256d xv = _mm256_loadu_pd(xs);
+            const __m256i valid =
+                _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)cols), lane_index);
+            /* vector masks (all ones: selected) of lanes still iterating and
+             * of lanes stopped by a repeat of z; blocks run while iterating */
+            __m256d re[GROUP_ROWS], im[GROUP_ROWS];
+            __m256i act[GROUP_ROWS], per[GROUP_ROWS], cnt[GROUP_ROWS];
+            _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                re[v] = xv;
+                im[v] = vy[v];
+                act[v] = valid;
+                per[v] = cnt[v] = _mm256_setzero_si256();
+            }
+            uint32_t k = 0, save = JL_PERIOD_FROM;
+            __m256i any;
+            do {
+                const uint32_t blk = k / BLOCK;
+                _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                    _mm256_store_pd(ring_re[blk][v], re[v]);
+                    _mm256_store_pd(ring_im[blk][v], im[v]);
+                }
+                /* re*im doubled by an addition (no register for 2.0): measured
+                 * ~4% faster here than kernel_avx512.c's alternation */
+                _Pragma("GCC unroll 16") for (int s = 0; s < BLOCK; s++) {
+                    _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                        __m256d re2 = _mm256_mul_pd(re[v], re[v]);
+                        __m256d im2 = _mm256_mul_pd(im[v], im[v]);
+                        __m256d reim = _mm256_mul_pd(re[v], im[v]);
+                        re[v] = _mm256_add_pd(_mm256_sub_pd(re2, im2), vcr);
+                        im[v] = _mm256_add_pd(_mm256_add_pd(reim, reim), vci);
+                    }
+                }
+                k += BLOCK;
+                /* lanes that may have escaped in the block leave for the replay */
+                any = _mm256_setzero_si256();
+                _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                    __m256d mag = _mm256_add_pd(_mm256_mul_pd(re[v], re[v]),
+                                                _mm256_mul_pd(im[v], im[v]));
+                    __m256i cand =
+                        _mm256_castpd_si256(_mm256_cmp_pd(mag, vloose, _CMP_NLT_UQ));
+                    cnt[v] = _mm256_sub_epi64(cnt[v], act[v]);
+                    act[v] = _mm256_andnot_si256(cand, act[v]);
+                    any = _mm256_or_si256(any, act[v]);
+                }
+                if (k >= itermax)
+                    break; /* the lanes still iterating get itermax */
+                if (periodic && (k & (4 * BLOCK - 1)) == 0 && k >= JL_PERIOD_FROM) {
+                    /* lanes at an exact repeat of z get itermax (see kernel_orbit) */
+                    if (k > JL_PERIOD_FROM) {
+                        any = _mm256_setzero_si256();
+                        _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                            __m256i eq = _mm256_castpd_si256(_mm256_and_pd(
+                                _mm256_cmp_pd(re[v], _mm256_load_pd(pre[v]), _CMP_EQ_OQ),
+                                _mm256_cmp_pd(im[v], _mm256_load_pd(pim[v]), _CMP_EQ_OQ)));
+                            eq = _mm256_and_si256(eq, act[v]);
+                            per[v] = _mm256_or_si256(per[v], eq);
+                            act[v] = _mm256_andnot_si256(eq, act[v]);
+                            any = _mm256_or_si256(any, act[v]);
+                        }
+                    }
+                    if (k >= save) {
+                        _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                            _mm256_store_pd(pre[v], re[v]);
+                            _mm256_store_pd(pim[v], im[v]);
+                        }
+                        save *= 2;
+                    }
+                }
+            } while (!_mm256_testz_si256(any, any));
+
+            /* replay: each lane that left runs its last block again from z
+             * before it (block cnt - 1 of the ring), testing after every step */
+            __m256i pend[GROUP_ROWS], esc[GROUP_ROWS], past[GROUP_ROWS];
+            _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                pend[v] = _mm256_andnot_si256(_mm256_or_si256(act[v], per[v]), valid);
+                __m256i idx = _mm256_mul_epu32(_mm256_sub_epi64(cnt[v], _mm256_set1_epi64x(1)),
+                                               _mm256_set1_epi64x(GROUP_ROWS * W));
+                idx = _mm256_add_epi64(idx, _mm256_add_epi64(lane_index,
+                                                             _mm256_set1_epi64x(v * W)));
+                re[v] = _mm256_mask_i64gather_pd(_mm256_setzero_pd(), &ring_re[0][0][0], idx,
+                                                 _mm256_castsi256_pd(pend[v]), 8);
+                im[v] = _mm256_mask_i64gather_pd(_mm256_setzero_pd(), &ring_im[0][0][0], idx,
+                                                 _mm256_castsi256_pd(pend[v]), 8);
+                esc[v] = past[v] = _mm256_setzero_si256();
+            }
+            _Pragma("GCC unroll 16") for (int s = 0; s < BLOCK; s++) {
+                _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                    __m256d re2 = _mm256_mul_pd(re[v], re[v]), im2 = _mm256_mul_pd(im[v], im[v]);
+                    __m256d reim = _mm256_mul_pd(re[v], im[v]);
+                    re[v] = _mm256_add_pd(_mm256_sub_pd(re2, im2), vcr);
+                    im[v] = _mm256_add_pd(_mm256_add_pd(reim, reim), vci);
+                    __m256d mag = _mm256_add_pd(_mm256_mul_pd(re[v], re[v]),
+                                                _mm256_mul_pd(im[v], im[v]));
+                    /* esc: lanes past the threshold by step s; past: minus the
+                     * steps they have been past it */
+                    esc[v] = _mm256_or_si256(
+                        esc[v], _mm256_castpd_si256(_mm256_cmp_pd(mag, vesc2, _CMP_GT_OQ)));
+                    past[v] = _mm256_add_epi64(past[v], esc[v]);
+                }
+            }
+            /* the first step past the threshold: cnt * BLOCK less the steps it
+             * is past by; lanes not pending got itermax */
+            unsigned lost[GROUP_ROWS], any_lost = 0;
+            _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
+                __m256i c64 = _mm256_add_epi64(
+                    _mm256_mul_epu32(cnt[v], _mm256_set1_epi64x(BLOCK)), past[v]);
+                __m256i found = _mm256_and_si256(esc[v], pend[v]);
+                __m128i c32 =
+                    _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(c64, low_halves));
+                __m128i f32 =
+                    _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(found, low_halves));
+                c32 = _mm_blendv_epi8(vitermax, _mm_min_epu32(c32, vitermax), f32);
+                if (cols == W) {
+                    _mm_storeu_si128((__m128i *)(out[v] + base), c32);
+                } else {
+                    uint32_t c[W];
+                    _mm_storeu_si128((__m128i *)c, c32);
+                    for (size_t i = 0; i < cols; i++)
+                        out[v][base + i] = c[i];
+                }
+                lost[v] = BITS(_mm256_castsi256_pd(_mm256_andnot_si256(esc[v], pend[v])));
+                any_lost |= lost[v];
+            }
+            if (any_lost) { /* no escape in the replay after all: finish alone */
+                for (int v = 0; v < GROUP_ROWS; v++) {
+                    uint64_t blocks[W];
+                    _mm256_storeu_si256((__m256i *)blocks, cnt[v]);
+                    for (unsigned bits = lost[v]; bits; bits &= bits - 1) {
+                        unsigned j = (unsigned)__builtin_ctz(bits);
+                        uint32_t b = (uint32_t)blocks[j] - 1;
+                        out[v][base + j] = kernel_orbit(ring_re[b][v][j], ring_im[b][v][j],
+                                                        spec->c_re, spec->c_im, spec->escape2,
+                                                        b * BLOCK, itermax, periodic);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* Dispatches Julia sets with kernel_escape_sticks and itermax up to
+ * KERNEL_LOCKSTEP_MAX_ITER to julia_lockstep (the rows that do not fill a
+ * group go row by row), everything else to row_avx2. */
+TARGET void kernel_rows_avx2(const struct kernel_spec *spec, const double *x, const double *y,
+                             size_t rows, size_t n, uint32_t *counts, size_t stride)
+{
+    size_t r = 0;
+    if (spec->itermax > 0 && spec->itermax <= KERNEL_LOCKSTEP_MAX_ITER &&
+        spec->fractal == FRACTAL_JULIA && kernel_escape_sticks(spec)) {
+        r = rows / GROUP_ROWS * GROUP_ROWS;
+        if (r > 0)
+            julia_lockstep(spec, x, y, r, n, counts, stride);
+    }
+    for (; r < rows; r++)
+        row_avx2(spec, x, y[r], n, counts + r * stride);
+}
+
 #else /* not x86-64 with GCC-style intrinsics: never selected by kernel_path_supported */
 
-void kernel_row_avx2(const struct kernel_spec *spec, const double *x, double y, size_t n,
-                     uint32_t *counts)
+void kernel_rows_avx2(const struct kernel_spec *spec, const double *x, const double *y,
+                      size_t rows, size_t n, uint32_t *counts, size_t stride)
 {
-    (void)spec, (void)x, (void)y, (void)n, (void)counts;
+    (void)spec, (void)x, (void)y, (void)rows, (void)n, (void)counts, (void)stride;
 }
 
 #endif

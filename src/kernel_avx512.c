@@ -26,15 +26,6 @@ enum {
 #define FOR_V(M) M(0) M(1) M(2) M(3)
 #define FOR_S(M) M(0) M(1) M(2) if (nv4) { M(3) }
 
-/* Up to this itermax, the vectors run in lockstep: all take new samples
- * together when all are done (fewer unpredictable branches, measured faster
- * on the seed Julia); above it, each vector takes new samples as soon as its
- * own lanes are done (less idle work when orbit lengths vary a lot, measured
- * faster on the Mandelbrot view at itermax 1000). Counts are the same. */
-#ifndef KERNEL_LOCKSTEP_MAX_ITER
-#define KERNEL_LOCKSTEP_MAX_ITER 256
-#endif
-
 /* How it works. Each vector holds W samples of the row with one step count k
  * for all; when all its lanes are done it takes the next W samples (in
  * lockstep: when all vectors are done). A block is BLOCK steps of every
