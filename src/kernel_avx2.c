@@ -295,10 +295,6 @@ enum { GROUP_ROWS = KERNEL_ROWS_PREFERRED }; /* vectors (rows) of a group */
 /* Blocks a group may run: the ring's length. */
 enum { RING = (KERNEL_LOCKSTEP_MAX_ITER + BLOCK - 1) / BLOCK };
 
-/* Step count at which a group takes its first periodicity reference, as in
- * kernel_avx512.c (measured there). */
-#define JL_PERIOD_FROM 32u
-
 /* kernel_rows_avx2's contract for rows a multiple of GROUP_ROWS, on a Julia
  * set with kernel_escape_sticks and itermax 1..KERNEL_LOCKSTEP_MAX_ITER. */
 static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *x,
@@ -316,7 +312,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
     /* z before each block, by block, vector and lane */
     double ring_re[RING][GROUP_ROWS][W] __attribute__((aligned(32)));
     double ring_im[RING][GROUP_ROWS][W] __attribute__((aligned(32)));
-    /* periodicity references (set at step JL_PERIOD_FROM before any test) */
+    /* periodicity references (set at step KERNEL_GROUP_PERIOD_FROM before any test) */
     double pre[GROUP_ROWS][W] __attribute__((aligned(32))) = {{0}};
     double pim[GROUP_ROWS][W] __attribute__((aligned(32))) = {{0}};
 
@@ -349,7 +345,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
                 act[v] = valid;
                 per[v] = cnt[v] = _mm256_setzero_si256();
             }
-            uint32_t k = 0, save = JL_PERIOD_FROM;
+            uint32_t k = 0, save = KERNEL_GROUP_PERIOD_FROM;
             __m256i any;
             do {
                 const uint32_t blk = k / BLOCK;
@@ -382,9 +378,9 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
                 }
                 if (k >= itermax)
                     break; /* the lanes still iterating get itermax */
-                if (periodic && (k & (4 * BLOCK - 1)) == 0 && k >= JL_PERIOD_FROM) {
+                if (periodic && (k & (4 * BLOCK - 1)) == 0 && k >= KERNEL_GROUP_PERIOD_FROM) {
                     /* lanes at an exact repeat of z get itermax (see kernel_orbit) */
-                    if (k > JL_PERIOD_FROM) {
+                    if (k > KERNEL_GROUP_PERIOD_FROM) {
                         any = _mm256_setzero_si256();
                         _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
                             __m256i eq = _mm256_castpd_si256(_mm256_and_pd(

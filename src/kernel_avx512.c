@@ -286,14 +286,6 @@ INLINE TARGET void row(const struct kernel_spec *spec, const double *x, double y
 
 enum { GROUP_ROWS = KERNEL_ROWS_PREFERRED }; /* vectors (rows) of a group */
 
-/* Step count at which a group takes its first periodicity reference: every 4
- * blocks after it, z is compared with the reference, taken again at 2x, 4x,
- * ... this count. On a Julia set with a large interior (c = -1, itermax 256)
- * tests from 32 steps take 5% longer than from 16, and from 64 steps 28%
- * longer; on the seed Julia, whose groups run ~40 steps, the test compared
- * with z0 from step 32 cost 4%. */
-#define JL_PERIOD_FROM 32u
-
 /* kernel_rows_avx512's contract for rows a multiple of GROUP_ROWS, on a Julia
  * set with kernel_escape_sticks and itermax 1..KERNEL_LOCKSTEP_MAX_ITER. */
 static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *x,
@@ -310,7 +302,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
     const __m256i one = _mm256_set1_epi32(1);
     __m512d two = _mm512_set1_pd(2.0);
     __asm__("" : "+v"(two)); /* keeps x*2 a multiplication (GCC makes it x+x) */
-    /* periodicity references (set at step JL_PERIOD_FROM before any test) */
+    /* periodicity references (set at step KERNEL_GROUP_PERIOD_FROM before any test) */
     double pre[GROUP_ROWS][W] __attribute__((aligned(64))) = {{0}};
     double pim[GROUP_ROWS][W] __attribute__((aligned(64))) = {{0}};
     double bre[GROUP_ROWS][W] __attribute__((aligned(64))); /* z before a lane's last block */
@@ -338,7 +330,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
                 re2[v] = _mm512_mul_pd(xv, xv);
                 im2[v] = _mm512_mul_pd(vy[v], vy[v]);
             }
-            uint32_t k = 0, save = JL_PERIOD_FROM;
+            uint32_t k = 0, save = KERNEL_GROUP_PERIOD_FROM;
             __mmask8 any_active;
             do {
                 /* z before the block, kept for the lanes still iterating */
@@ -371,9 +363,9 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
                         _mm256_mask_storeu_epi32(out[v] + base, act[v], vitermax);
                         act[v] = 0;
                     }
-                } else if (periodic && (k & (4 * BLOCK - 1)) == 0 && k >= JL_PERIOD_FROM) {
+                } else if (periodic && (k & (4 * BLOCK - 1)) == 0 && k >= KERNEL_GROUP_PERIOD_FROM) {
                     /* lanes at an exact repeat of z get itermax (see kernel_orbit) */
-                    _Pragma("GCC unroll 8") for (int v = 0; k > JL_PERIOD_FROM && v < GROUP_ROWS; v++) {
+                    _Pragma("GCC unroll 8") for (int v = 0; k > KERNEL_GROUP_PERIOD_FROM && v < GROUP_ROWS; v++) {
                         __mmask8 eq = _mm512_mask_cmp_pd_mask(act[v], re[v],
                                                               _mm512_load_pd(pre[v]), _CMP_EQ_OQ);
                         eq = _mm512_mask_cmp_pd_mask(eq, im[v], _mm512_load_pd(pim[v]),
