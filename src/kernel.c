@@ -93,6 +93,11 @@ void kernel_rows(const struct kernel_spec *spec, const double *x, const double *
             kernel_row_scalar(spec, x, y[r], n, counts + r * stride);
 }
 
+unsigned kernel_rows_together(const struct kernel_spec *spec)
+{
+    return kernel_groups_rows(spec) ? KERNEL_ROWS_PREFERRED : 1;
+}
+
 void kernel_row(const struct kernel_spec *spec, const double *x, double y, size_t n,
                 uint32_t *counts)
 {

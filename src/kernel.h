@@ -1,4 +1,4 @@
-/* kernel.h - the escape-time kernel: divergence counts of one row of samples. */
+/* kernel.h - the escape-time kernel: divergence counts of rows of samples. */
 #ifndef MPIFRACTAL_KERNEL_H
 #define MPIFRACTAL_KERNEL_H
 
@@ -7,7 +7,7 @@
 
 #include "params.h"
 
-/* Implementations of kernel_row. All give identical counts; they differ only in
+/* Implementations of kernel_row and kernel_rows. All give identical counts; they differ only in
  * speed and in the CPU features they need. */
 enum kernel_path {
     KERNEL_AUTO,   /* the best path the CPU supports (resolved by kernel_path_resolve) */
@@ -16,10 +16,12 @@ enum kernel_path {
     KERNEL_AVX512  /* AVX-512F and VL, 8 doubles per vector */
 };
 
-/* Rows that kernel_rows runs together on its fastest path. */
+/* Rows that kernel_rows runs together on its fastest paths (see
+ * kernel_rows_together); a -D at build time may change it, for measurements. */
 #ifndef KERNEL_ROWS_PREFERRED
 #define KERNEL_ROWS_PREFERRED 6
 #endif
+_Static_assert(KERNEL_ROWS_PREFERRED >= 1, "a group holds at least one row");
 
 /* What the kernel needs to know about the fractal, fixed for a whole render. */
 struct kernel_spec {
@@ -27,8 +29,8 @@ struct kernel_spec {
     double c_re, c_im;     /* Julia constant (unused for the Mandelbrot set) */
     double escape2;        /* threshold * threshold */
     uint32_t itermax;
-    enum kernel_path path; /* implementation used by kernel_row (resolved, never KERNEL_AUTO
-                              after kernel_spec_init) */
+    enum kernel_path path; /* implementation used by kernel_row and kernel_rows (resolved,
+                              never KERNEL_AUTO after kernel_spec_init) */
     int interior_check;    /* Mandelbrot: give samples inside the main cardioid or the
                               period-2 bulb itermax without iterating (default 1) */
     int periodicity_check; /* stop an orbit at an exact bitwise repeat of z, count itermax
@@ -70,12 +72,17 @@ const char *kernel_path_name(enum kernel_path path);
 void kernel_row(const struct kernel_spec *spec, const double *x, double y, size_t n,
                 uint32_t *counts);
 
-/* Escape counts of rows x rows of samples: counts[r * stride + i] is the count
- * of sample (x[i], y[r]), r = 0..rows-1, i = 0..n-1 (stride >= n), exactly as
- * kernel_row gives it. Faster than one kernel_row per row where the path can
- * run neighbouring rows together (AVX-512 and AVX2, Julia sets up to itermax
- * 256: best with rows a multiple of KERNEL_ROWS_PREFERRED). Thread-safe. */
+/* Escape counts of rows x n samples: counts[r * stride + i] is the count of
+ * sample (x[i], y[r]), r = 0..rows-1, i = 0..n-1 (stride >= n), exactly as
+ * kernel_row gives it. Faster than one kernel_row per row where the path runs
+ * neighbouring rows together: see kernel_rows_together. Thread-safe. */
 void kernel_rows(const struct kernel_spec *spec, const double *x, const double *y, size_t rows,
                  size_t n, uint32_t *counts, size_t stride);
+
+/* How many rows kernel_rows's vector paths run together for this spec:
+ * KERNEL_ROWS_PREFERRED for a Julia set with threshold >= 2, |c| <= threshold
+ * and itermax 1..256, else 1. Work cut in multiples of it runs fastest. It
+ * does not depend on spec->path or the CPU, so every rank gets the same. */
+unsigned kernel_rows_together(const struct kernel_spec *spec);
 
 #endif

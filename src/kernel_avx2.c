@@ -312,7 +312,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
     /* z before each block, by block, vector and lane */
     double ring_re[RING][GROUP_ROWS][W] __attribute__((aligned(32)));
     double ring_im[RING][GROUP_ROWS][W] __attribute__((aligned(32)));
-    /* periodicity references (set at step KERNEL_GROUP_PERIOD_FROM before any test) */
+    /* periodicity references: the group's own once have_reference (zeroed: never undefined) */
     double pre[GROUP_ROWS][W] __attribute__((aligned(32))) = {{0}};
     double pim[GROUP_ROWS][W] __attribute__((aligned(32))) = {{0}};
 
@@ -346,6 +346,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
                 per[v] = cnt[v] = _mm256_setzero_si256();
             }
             uint32_t k = 0, save = KERNEL_GROUP_PERIOD_FROM;
+            int have_reference = 0; /* pre, pim hold this group's z */
             __m256i any;
             do {
                 const uint32_t blk = k / BLOCK;
@@ -380,7 +381,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
                     break; /* the lanes still iterating get itermax */
                 if (periodic && (k & (4 * BLOCK - 1)) == 0 && k >= KERNEL_GROUP_PERIOD_FROM) {
                     /* lanes at an exact repeat of z get itermax (see kernel_orbit) */
-                    if (k > KERNEL_GROUP_PERIOD_FROM) {
+                    if (have_reference) {
                         any = _mm256_setzero_si256();
                         _Pragma("GCC unroll 8") for (int v = 0; v < GROUP_ROWS; v++) {
                             __m256i eq = _mm256_castpd_si256(_mm256_and_pd(
@@ -398,6 +399,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
                             _mm256_store_pd(pim[v], im[v]);
                         }
                         save *= 2;
+                        have_reference = 1;
                     }
                 }
             } while (!_mm256_testz_si256(any, any));
@@ -479,8 +481,7 @@ TARGET void kernel_rows_avx2(const struct kernel_spec *spec, const double *x, co
                              size_t rows, size_t n, uint32_t *counts, size_t stride)
 {
     size_t r = 0;
-    if (spec->itermax > 0 && spec->itermax <= KERNEL_LOCKSTEP_MAX_ITER &&
-        spec->fractal == FRACTAL_JULIA && kernel_escape_sticks(spec)) {
+    if (kernel_groups_rows(spec)) {
         r = rows / GROUP_ROWS * GROUP_ROWS;
         if (r > 0)
             julia_lockstep(spec, x, y, r, n, counts, stride);

@@ -1,4 +1,4 @@
-/* kernel_avx512.c - the escape-time kernel on AVX-512F vectors of 8 doubles. */
+/* kernel_avx512.c - the escape-time kernel on AVX-512 (F and VL) vectors of 8 doubles. */
 #include "kernel_internal.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -231,7 +231,7 @@ INLINE TARGET void replay(const struct kernel_spec *spec, uint32_t *out, __mmask
     }
 }
 
-/* kernel_row_avx512 for one fractal kind, test mode, schedule and number of
+/* One row of kernel_rows_avx512 for one fractal kind, test mode, schedule and number of
  * vectors (julia, exact, lockstep and nv4 are constants after inlining). */
 INLINE TARGET void row(const struct kernel_spec *spec, const double *x, double y, size_t n,
                        uint32_t *counts, const int julia, const int exact, const int lockstep,
@@ -277,12 +277,16 @@ INLINE TARGET void row(const struct kernel_spec *spec, const double *x, double y
  * they wait for the group's slowest (on the seed Julia, 6 rows x 8 columns need
  * 6% fewer lane-steps than 1 x 32), and six vectors in flight hide the latency
  * of a step better than four (~3.6 cycles a vector-step against ~4.2). Their
- * z, z^2 and the constants fill the registers, so z before each block goes to
- * memory with plain stores, and lanes that may have escaped copy theirs from
- * there with masked stores (measured faster than gathering it from a ring of
- * every block's z after the group, and than keeping it in registers, which
- * GCC spills). Measured on the seed Julia, one core: 0.154 s with 4 vectors
- * on 32 samples of a row, 0.119 s like this. */
+ * z, z^2 and the constants fill the registers, so before each block z goes to
+ * memory with a masked store of the lanes still iterating: a lane that leaves
+ * keeps z as it was before its last block, with no copy (measured faster than
+ * copying it from a plain store, than gathering it from a ring of every
+ * block's z after the group, and than keeping it in registers, which GCC
+ * spills). The steps, the tests and the replay are written out here rather
+ * than shared with row(): with six vectors the state must live in arrays of
+ * registers indexed by constants, which row()'s macros for four named vectors
+ * cannot hold. Measured on the seed Julia, one core: 0.154 s with 4 vectors on
+ * 32 samples of a row, 0.115 s like this. */
 
 enum { GROUP_ROWS = KERNEL_ROWS_PREFERRED }; /* vectors (rows) of a group */
 
@@ -302,7 +306,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
     const __m256i one = _mm256_set1_epi32(1);
     __m512d two = _mm512_set1_pd(2.0);
     __asm__("" : "+v"(two)); /* keeps x*2 a multiplication (GCC makes it x+x) */
-    /* periodicity references (set at step KERNEL_GROUP_PERIOD_FROM before any test) */
+    /* periodicity references: the group's own once have_reference (zeroed: never undefined) */
     double pre[GROUP_ROWS][W] __attribute__((aligned(64))) = {{0}};
     double pim[GROUP_ROWS][W] __attribute__((aligned(64))) = {{0}};
     double bre[GROUP_ROWS][W] __attribute__((aligned(64))); /* z before a lane's last block */
@@ -331,6 +335,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
                 im2[v] = _mm512_mul_pd(vy[v], vy[v]);
             }
             uint32_t k = 0, save = KERNEL_GROUP_PERIOD_FROM;
+            int have_reference = 0; /* pre, pim hold this group's z */
             __mmask8 any_active;
             do {
                 /* z before the block, kept for the lanes still iterating */
@@ -365,7 +370,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
                     }
                 } else if (periodic && (k & (4 * BLOCK - 1)) == 0 && k >= KERNEL_GROUP_PERIOD_FROM) {
                     /* lanes at an exact repeat of z get itermax (see kernel_orbit) */
-                    _Pragma("GCC unroll 8") for (int v = 0; k > KERNEL_GROUP_PERIOD_FROM && v < GROUP_ROWS; v++) {
+                    _Pragma("GCC unroll 8") for (int v = 0; have_reference && v < GROUP_ROWS; v++) {
                         __mmask8 eq = _mm512_mask_cmp_pd_mask(act[v], re[v],
                                                               _mm512_load_pd(pre[v]), _CMP_EQ_OQ);
                         eq = _mm512_mask_cmp_pd_mask(eq, im[v], _mm512_load_pd(pim[v]),
@@ -379,6 +384,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
                             _mm512_store_pd(pim[v], im[v]);
                         }
                         save *= 2;
+                        have_reference = 1;
                     }
                 }
                 any_active = 0;
@@ -426,7 +432,7 @@ static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *
                     for (unsigned bits = lost[v]; bits; bits &= bits - 1) {
                         unsigned j = (unsigned)__builtin_ctz(bits);
                         out[v][base + j] = kernel_orbit(bre[v][j], bim[v][j], spec->c_re, spec->c_im,
-                                                        spec->escape2, bk[v][j], itermax, 0);
+                                                        spec->escape2, bk[v][j], itermax, periodic);
                     }
             }
         }
@@ -441,7 +447,7 @@ TARGET void kernel_rows_avx512(const struct kernel_spec *spec, const double *x, 
     const int lockstep = spec->itermax <= KERNEL_LOCKSTEP_MAX_ITER;
     const int julia = spec->fractal == FRACTAL_JULIA;
     size_t r = 0;
-    if (spec->itermax > 0 && julia && sticks && lockstep) {
+    if (kernel_groups_rows(spec)) {
         r = rows / GROUP_ROWS * GROUP_ROWS;
         if (r > 0)
             julia_lockstep(spec, x, y, r, n, counts, stride);

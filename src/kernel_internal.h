@@ -100,6 +100,16 @@ static inline int kernel_escape_sticks(const struct kernel_spec *spec)
 #define KERNEL_LOCKSTEP_MAX_ITER 256
 #endif
 
+/* 1 if the vector paths run this spec in lockstep groups of
+ * KERNEL_ROWS_PREFERRED rows: a Julia set with kernel_escape_sticks and
+ * itermax 1..KERNEL_LOCKSTEP_MAX_ITER (neighbouring rows' orbits are alike
+ * there; longer orbits vary too much for lockstep). */
+static inline int kernel_groups_rows(const struct kernel_spec *spec)
+{
+    return spec->fractal == FRACTAL_JULIA && spec->itermax > 0 &&
+           spec->itermax <= KERNEL_LOCKSTEP_MAX_ITER && kernel_escape_sticks(spec);
+}
+
 /* Step count at which a lockstep group of rows takes its first periodicity
  * reference: every 4 blocks after it, z is compared with the reference, taken
  * again at 2x, 4x, ... this count. On a Julia set with a large interior

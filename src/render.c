@@ -47,6 +47,7 @@ struct render {
     struct writer *failed_writer;
     struct progress progress;
     int threads;
+    unsigned rows_together; /* kernel_rows_together: the height of a tile and of band multiples */
     char kernel_summary[256]; /* rank 0: which kernel paths the ranks ran */
     uint64_t resume_row;      /* the first row this run computes (0 unless resuming) */
     int png_from_file;        /* resuming with a PNG: it is made from the finished file */
@@ -90,7 +91,7 @@ static int stop_was_requested(void *ctx)
 
 /* Computes rows [row0, row0 + nrows): counts, the channels and colours the
  * band's layout holds (with --samples, means over each pixel's samples). The
- * rank's threads share tiles of KERNEL_ROWS_PREFERRED rows by TILE_SAMPLES
+ * rank's threads share tiles of rows_together rows by TILE_SAMPLES
  * columns (the kernel runs neighbouring rows together). Samples are
  * independent, so nothing depends on how the rows are cut. */
 static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *out,
@@ -99,16 +100,16 @@ static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct b
     struct render *r = ctx;
     const struct render_params *p = r->params;
     const int64_t tiles_per_row = (int64_t)((p->width + TILE_SAMPLES - 1) / TILE_SAMPLES);
-    const int64_t row_groups = (nrows + KERNEL_ROWS_PREFERRED - 1) / KERNEL_ROWS_PREFERRED;
+    const uint64_t tile_rows = r->rows_together;
+    const int64_t row_groups = (int64_t)((nrows + tile_rows - 1) / tile_rows);
     const int64_t tiles = tiles_per_row * row_groups;
     uint64_t sum = 0;
     int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(r->threads) if (r->threads > 1 && tiles > 1) \
     reduction(+ : sum) reduction(| : failed)
     for (int64_t t = 0; t < tiles; t++) {
-        uint64_t first_row = (uint64_t)(t / tiles_per_row) * KERNEL_ROWS_PREFERRED;
-        size_t rows = nrows - first_row < KERNEL_ROWS_PREFERRED ? (size_t)(nrows - first_row)
-                                                                 : KERNEL_ROWS_PREFERRED;
+        uint64_t first_row = (uint64_t)(t / tiles_per_row) * tile_rows;
+        size_t rows = (size_t)(nrows - first_row < tile_rows ? nrows - first_row : tile_rows);
         uint64_t col0 = (uint64_t)(t % tiles_per_row) * TILE_SAMPLES;
         uint64_t n = p->width - col0 < TILE_SAMPLES ? p->width - col0 : TILE_SAMPLES;
         double ys[KERNEL_ROWS_PREFERRED];
@@ -607,6 +608,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     if (params.no_shortcuts)
         r.spec.interior_check = r.spec.periodicity_check = 0;
     r.threads = choose_threads(params.threads, comm);
+    r.rows_together = kernel_rows_together(&r.spec);
     if (choose_kernel(&r, comm, rank, ranks) != 0)
         return EXIT_BAD_INPUT;
     choose_writers(&r);
@@ -645,7 +647,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     MPI_Allreduce(&r.threads, &most_threads, 1, MPI_INT, MPI_MAX, comm);
     band_plan_init(&plan, params.width, params.height, r.resume_row, params.band_rows, ranks, most_threads,
                    writer_hdf5_chunk_rows(&params), /* the row grid of both outputs */
-                   KERNEL_ROWS_PREFERRED, band_layout_sample_bytes(&r.layout));
+                   r.rows_together, band_layout_sample_bytes(&r.layout));
     struct band_callbacks callbacks = {.ctx = &r, .compute = compute_rows, .encode = encode_band,
                                        .payload_max = payload_bound(&r, plan.band_rows),
                                        .sink = write_band, .progress = report_progress,

@@ -35,19 +35,25 @@ static uint64_t gcd(uint64_t a, uint64_t b)
     return a;
 }
 
+/* value rounded up to a multiple of unit (unit > 0). */
+static uint64_t round_up(uint64_t value, uint64_t unit)
+{
+    return (value + unit - 1) / unit * unit;
+}
+
 void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uint64_t first_row,
                     uint32_t requested_rows, int ranks, int threads, uint32_t quantum,
                     uint32_t row_multiple, size_t sample_bytes)
 {
-    uint64_t rows = requested_rows;
     if (quantum == 0)
         quantum = 1;
     if (row_multiple == 0)
         row_multiple = 1;
+    uint64_t rows = requested_rows;
+    uint64_t for_balance = height / (16 * (uint64_t)ranks);
     if (rows == 0) {
         uint64_t pixels = threads > 1 ? (uint64_t)threads * TARGET_THREAD_BAND_PIXELS : TARGET_BAND_PIXELS;
         rows = pixels / width;
-        uint64_t for_balance = height / (16 * (uint64_t)ranks);
         if (rows > for_balance)
             rows = for_balance;
     }
@@ -56,13 +62,21 @@ void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uin
         rows = affordable;
     if (rows == 0)
         rows = 1;
-    uint64_t unit = quantum;
-    if (requested_rows == 0) { /* whole groups of row_multiple too, if they fit the cap */
+    uint64_t in_chunks = round_up(rows, quantum);
+    rows = in_chunks;
+    if (requested_rows == 0 && row_multiple > 1) {
+        /* whole groups too, up or else down, unless that costs the cap or the
+         * bands per rank */
         uint64_t both = (uint64_t)quantum / gcd(quantum, row_multiple) * row_multiple;
-        if ((rows + both - 1) / both * both <= affordable)
-            unit = both;
+        uint64_t most = for_balance > in_chunks ? for_balance : in_chunks;
+        if (most > affordable)
+            most = affordable;
+        uint64_t up = round_up(in_chunks, both), down = in_chunks / both * both;
+        if (up <= most)
+            rows = up;
+        else if (down > 0)
+            rows = down;
     }
-    rows = (rows + unit - 1) / unit * unit;
     if (rows > height)
         rows = height;
     plan->width = width;
@@ -313,8 +327,7 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
      * of about COORDINATOR_STEP_SAMPLES, in whole multiples of row_multiple. */
     uint32_t step_rows = plan->band_rows;
     if (ranks > 1) {
-        uint64_t rows = COORDINATOR_STEP_SAMPLES / plan->width;
-        rows = (rows + plan->row_multiple - 1) / plan->row_multiple * plan->row_multiple;
+        uint64_t rows = round_up(COORDINATOR_STEP_SAMPLES / plan->width, plan->row_multiple);
         if (rows == 0)
             rows = plan->row_multiple;
         if (rows < step_rows)

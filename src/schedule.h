@@ -24,8 +24,8 @@ struct band_plan {
  * memory (sample_bytes per sample: see band_layout_sample_bytes), then rounded
  * up to a multiple of quantum (whole output chunks), which may exceed the cap,
  * and clamped to the image. When chosen here, bands are also whole multiples
- * of row_multiple (rows the renderer computes together) if that keeps them
- * under the cap. */
+ * of row_multiple (rows the renderer computes together), rounded up or else
+ * down, if that keeps them under the cap and keeps 16 bands per rank. */
 void band_plan_init(struct band_plan *plan, uint64_t width, uint64_t height, uint64_t first_row,
                     uint32_t requested_rows, int ranks, int threads, uint32_t quantum,
                     uint32_t row_multiple, size_t sample_bytes);

@@ -192,8 +192,11 @@ check "the PNG was written" test -s render.png
 
 # ---- 2. stopped before the time limit, requeued, resumed ---------------------------
 # SLURM sends SIGUSR1 to the batch script before the time limit (--signal=B:USR1@120);
-# scancel --signal=USR1 --batch sends the same now. A render of a few seconds:
-slow="-f mandelbrot -R 4000 -M 4000 -x -0.8 -X -0.7 -y 0.05 -Y 0.15 --kernel scalar --band-rows 8"
+# scancel --signal=USR1 --batch sends the same now. A render of about 5 s on 2
+# ranks, long enough that the signal, sent 0.5 s after the file appears, finds
+# it running even on a loaded machine:
+slow_rows=6000
+slow="-f mandelbrot -R $slow_rows -M 4000 -x -0.8 -X -0.7 -y 0.05 -Y 0.15 --kernel scalar --band-rows 8"
 check "uninterrupted render, run directly" run 2 $slow -o direct.h5 --quiet
 if [ "$requeue_launch" = "srun --mpi=pmix" ]; then
     id=$(submit "$requeue_launch" -n 2 -o requeue.log "$JOBS_DIR/slurm-render.sbatch" $slow -o requeue.h5)
@@ -217,12 +220,13 @@ if [ "$requeue_launch" = "srun --mpi=pmix" ]; then
         show_log requeue.log; show_cluster_logs; fail "the requeued job $id ends with ExitCode=0:0 (got $(exit_codes "$id"))"
     fi
     check "SLURM ran it twice (Restarts=1)" sh -c "scontrol show job $id -o | grep -q 'Restarts=1 '"
-    saved=$(sed -n "s/.*interrupted: the first \([0-9]*\) of 4000 rows are saved in 'requeue.h5'.*/\1/p" requeue.log)
+    saved=$(sed -n "s/.*interrupted: the first \([0-9]*\) of $slow_rows rows are saved in 'requeue.h5'.*/\1/p" requeue.log)
+    [ -n "$saved" ] || show_log requeue.log
     check "run 1 stopped cleanly on SIGUSR1 and saved $saved rows" \
         sh -c "grep -q 'SIGUSR1: the time limit is near' requeue.log && [ -n '$saved' ] &&
                grep -q 'the render ended with status $requeue_status\$' requeue.log && grep -q 'requeueing job $id: $saved rows saved' requeue.log"
     check "run 2 continued the saved rows: --continue, resuming at row $saved" \
-        sh -c "grep -q 'run 2: .* --continue' requeue.log && grep -q \"resuming 'requeue.h5' at row $saved of 4000\" requeue.log"
+        sh -c "grep -q 'run 2: .* --continue' requeue.log && grep -q \"resuming 'requeue.h5' at row $saved of $slow_rows\" requeue.log"
     check "the resumed file says complete" sh -c "h5dump -a status requeue.h5 | grep -q '\"complete\"'"
     check "its counts equal the uninterrupted render's" same_counts direct.h5 requeue.h5
 else

@@ -94,8 +94,8 @@ static long compare_rows(struct kernel_spec spec, double xleft, double xright, s
     return bad;
 }
 
-/* Tests per path in the comparisons below (2 per row length, 9 others). */
-#define TESTS_PER_PATH 24
+/* Tests per path in the comparisons below (2 per row length, 13 others). */
+#define TESTS_PER_PATH 25
 
 int main(void)
 {
@@ -219,6 +219,16 @@ int main(void)
             ok(compare_rows(s, -2.0, 2.0, 1001, my, 9) == 0, "%s: Julia c = -1, itermax %u",
                kernel_path_name(path), interior_itermax[k]);
         }
+        /* rows mirrored about the real axis, 6 apart, in consecutive groups of
+         * rows: z and -z have the same orbit but for the sign, so a periodicity
+         * reference left from the previous group would match */
+        double mirrored[13];
+        grid_linspace(0.03, -0.03, 13, mirrored);
+        s = make_spec(J, -0.835, -0.2321, 2.0, 256, path);
+        ok(compare_rows(s, 0.0, 0.0, 1, mirrored, 13) == 0 &&
+               compare_rows(s, -0.01, 0.01, 9, mirrored, 13) == 0,
+           "%s: seed Julia, mirrored rows in consecutive groups, itermax 256",
+           kernel_path_name(path));
         double zy[5];
         grid_linspace(0.6495, 0.6485, 5, zy);
         s = make_spec(M, 0, 0, 2.0, 3000, path);
