@@ -295,8 +295,8 @@ enum { GROUP_ROWS = KERNEL_ROWS_PREFERRED }; /* vectors (rows) of a group */
 /* Blocks a group may run: the ring's length. */
 enum { RING = (KERNEL_LOCKSTEP_MAX_ITER + BLOCK - 1) / BLOCK };
 
-/* kernel_rows_avx2's contract for rows a multiple of GROUP_ROWS, on a Julia
- * set with kernel_escape_sticks and itermax 1..KERNEL_LOCKSTEP_MAX_ITER. */
+/* kernel_rows_avx2's contract for rows a multiple of GROUP_ROWS and a spec
+ * for which kernel_groups_rows holds. */
 static TARGET void julia_lockstep(const struct kernel_spec *spec, const double *x,
                                   const double *y, size_t rows, size_t n, uint32_t *counts,
                                   size_t stride)

@@ -232,8 +232,9 @@ static int png_writer_open(struct writer *w)
     snprintf(s->part_path, sizeof s->part_path, "%s.part", p->png_path);
     s->file = fopen(s->part_path, "wb");
     if (!s->file)
-        return snprintf(w->error, sizeof w->error, "cannot create '%s': %s", s->part_path,
-                        strerror(errno)), -1;
+        return snprintf(w->error, sizeof w->error,
+                        "cannot write PNG output '%s' (it is written as '%s' first): %s",
+                        p->png_path, s->part_path, strerror(errno)), -1;
     s->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, s, on_png_error, on_png_warning);
     s->info = s->png ? png_create_info_struct(s->png) : NULL;
     if (!s->info)
