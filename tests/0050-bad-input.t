@@ -23,6 +23,7 @@ printf '\357\273\277itermax = 5\r\nitermin = 10\r\n' > bom-crlf.job
 mkdir -p readonly && chmod 555 readonly
 # root ignores directory permissions: then use a place no one can create files in
 if [ "$(id -u)" = 0 ]; then unwritable=/proc/mpifractal-test.h5; else unwritable=readonly/x.h5; fi
+unwritable_png=${unwritable%.h5}.png
 
 printf 'resolution = 100\nend_ytop = 0.05\n' > zoom-no-frames.job
 end_view="--end-xleft -0.05 --end-xright 0.05 --end-ybot -0.05 --end-ytop 0.05"
@@ -71,6 +72,7 @@ HDF5 output '.' is a directory|-o .
 option --output: the file name is empty|-o ''
 the HDF5 and PNG outputs are the same file|-o same.out --png same.out
 cannot create HDF5 file '$unwritable'|-o $unwritable
+cannot write PNG output '$unwritable_png'|-o out.h5 --png $unwritable_png
 job file 'empty.job' has no settings|empty.job
 job file 'comments.job' has no settings|comments.job
 job file 'bom-only.job' has no settings|bom-only.job

@@ -100,7 +100,7 @@ static long compare_rows(struct kernel_spec spec, double xleft, double xright, s
 int main(void)
 {
     const enum fractal_kind M = FRACTAL_MANDELBROT, J = FRACTAL_JULIA;
-    plan(22 + 3 * TESTS_PER_PATH);
+    plan(23 + 3 * TESTS_PER_PATH);
 
     /* ---- the path API ---- */
     ok(strcmp(kernel_path_name(KERNEL_AVX512), "avx512") == 0 &&
@@ -124,6 +124,21 @@ int main(void)
     ok(spec.fractal == J && spec.escape2 == 4.0 && spec.itermax == 100 && spec.path == best &&
            spec.interior_check == 1 && spec.periodicity_check == 1,
        "kernel_spec_init fills the spec, path %s", kernel_path_name(spec.path));
+
+    /* rows are grouped for Julia sets whose escape sticks, itermax 1..256 */
+    struct kernel_spec g = make_spec(J, -0.835, -0.2321, 2.0, 100, KERNEL_SCALAR);
+    unsigned seed = kernel_rows_together(&g);
+    g.itermax = 257;
+    unsigned long_orbits = kernel_rows_together(&g);
+    g.itermax = 100;
+    g.escape2 = 1.5 * 1.5;
+    unsigned low_threshold = kernel_rows_together(&g);
+    g = make_spec(M, 0, 0, 2.0, 100, KERNEL_AVX512);
+    unsigned mandelbrot = kernel_rows_together(&g);
+    ok(seed == KERNEL_ROWS_PREFERRED && long_orbits == 1 && low_threshold == 1 && mandelbrot == 1,
+       "kernel_rows_together: %u for the seed Julia (any path), 1 for itermax 257 (%u), "
+       "threshold 1.5 (%u) and the Mandelbrot set (%u)",
+       seed, long_orbits, low_threshold, mandelbrot);
 
     params.fractal = M;
     params.threshold = 0.01;
