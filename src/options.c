@@ -17,6 +17,7 @@
 #include "colormap.h"
 #include "grid.h"
 #include "kernel.h"
+#include "view.h"
 #include "zoom.h"
 
 /* Largest height: the PNG format's limit. */
@@ -27,7 +28,7 @@
 #define WIDTH_MAX 268435456ULL
 /* Job files are small text files; anything larger is a mistake. */
 #define JOB_FILE_MAX (1 << 20)
-#define JOB_LINE_MAX 8192
+#define JOB_LINE_MAX (VIEW_DECIMAL_MAX + 256) /* a centre coordinate of the longest kind fits */
 
 enum opt_type {
     OPT_CHOICE,  /* one name of the option's choices table, stored as its value */
@@ -38,6 +39,8 @@ enum opt_type {
     OPT_NO_PATH, /* flag that clears a file name (turns an output off) */
     OPT_BOOL,    /* flag: stores 1 (or 0 when inverted); yes/no in job files */
     OPT_CHANNELS, /* comma-separated list: counts, smooth, distance */
+    OPT_CENTRE,  /* decimal number of any precision, kept as text (VIEW_DECIMAL_MAX) */
+    OPT_ZOOM,    /* positive decimal number of any size, kept as text (VIEW_ZOOM_MAX) */
     OPT_JOB,     /* --job FILE: read before the command line is applied */
     OPT_HELP,
     OPT_VERSION
@@ -73,24 +76,33 @@ static const struct choice dtype_choices[] = {{"auto", 0}, {"uint8", 8}, {"uint1
 static const struct choice colormap_choices[] = {
     {"gray", COLORMAP_GRAY}, {"grey", COLORMAP_GRAY}, {"viridis", COLORMAP_VIRIDIS}, {"cyclic", COLORMAP_CYCLIC},
     {NULL, 0}};
+static const struct choice engine_choices[] = {
+    {"auto", ENGINE_AUTO}, {"double", ENGINE_DOUBLE}, {"perturbation", ENGINE_PERTURBATION}, {NULL, 0}};
 static const struct choice color_by_choices[] = {{"counts", 0}, {"smooth", 1}, {NULL, 0}};
 
 /* OPT_CHOICE stores an int into fields of these types. */
 _Static_assert(sizeof(enum fractal_kind) == sizeof(int) && sizeof(enum colormap_kind) == sizeof(int) &&
-                   sizeof(((struct render_params *)0)->dtype_bits) == sizeof(int),
+                   sizeof(((struct render_params *)0)->dtype_bits) == sizeof(int) &&
+                   sizeof(((struct render_params *)0)->engine) == sizeof(int),
                "choice fields are int-sized");
 
 static const struct option_def option_table[] = {
     {'f', "fractal", "NAME", OPT_CHOICE, FIELD(fractal), 0,
      "what to render [julia]", "What to render", fractal_choices, "fractal"},
-    {'x', "xleft", "X", OPT_DOUBLE, FIELD(xleft), 0,
+    {'x', "xleft", "X", OPT_DOUBLE, FIELD(view.xleft), 0,
      "left edge, real axis [julia -0.1, mandelbrot -2.5]", NULL, NULL, NULL},
-    {'X', "xright", "X", OPT_DOUBLE, FIELD(xright), 0,
+    {'X', "xright", "X", OPT_DOUBLE, FIELD(view.xright), 0,
      "right edge, real axis [julia 0.1, mandelbrot 1]", NULL, NULL, NULL},
-    {'y', "ybot", "Y", OPT_DOUBLE, FIELD(ybot), 0,
+    {'y', "ybot", "Y", OPT_DOUBLE, FIELD(view.ybot), 0,
      "bottom edge, imaginary axis [julia -0.1, mandelbrot -1.25]", NULL, NULL, NULL},
-    {'Y', "ytop", "Y", OPT_DOUBLE, FIELD(ytop), 0,
+    {'Y', "ytop", "Y", OPT_DOUBLE, FIELD(view.ytop), 0,
      "top edge, imaginary axis [julia 0.1, mandelbrot 1.25]", NULL, NULL, NULL},
+    {0, "center-re", "RE", OPT_CENTRE, FIELD(view.center_re), 0,
+     "or a view by its centre: real part, a decimal of any length (deep zooms)", NULL, NULL, NULL},
+    {0, "center-im", "IM", OPT_CENTRE, FIELD(view.center_im), 0,
+     "imaginary part of the centre [0 with --zoom]", NULL, NULL, NULL},
+    {0, "zoom", "Z", OPT_ZOOM, FIELD(view.zoom), 0,
+     "zoom factor, a decimal such as 1e1000: the image's half-height is 2/Z [1]", NULL, NULL, NULL},
     {'r', "real", "CR", OPT_DOUBLE, FIELD(c_re), 0,
      "real part of the Julia constant c [-0.835]", NULL, NULL, NULL},
     {'i', "imag", "CI", OPT_DOUBLE, FIELD(c_im), 0,
@@ -145,16 +157,24 @@ static const struct option_def option_table[] = {
      "a zoom of N frames from the region above to the --end-* view [none]", "Zoom sequences", NULL, NULL},
     {0, "frame", "K", OPT_UINT32, FIELD(frame), 0,
      "the frame to render, 0 to N-1; its number is added to the output names", NULL, NULL, NULL},
-    {0, "end-xleft", "X", OPT_DOUBLE, FIELD(end_xleft), 0, "left edge of the last frame", NULL, NULL, NULL},
-    {0, "end-xright", "X", OPT_DOUBLE, FIELD(end_xright), 0, "right edge of the last frame", NULL, NULL, NULL},
-    {0, "end-ybot", "Y", OPT_DOUBLE, FIELD(end_ybot), 0, "bottom edge of the last frame", NULL, NULL, NULL},
-    {0, "end-ytop", "Y", OPT_DOUBLE, FIELD(end_ytop), 0, "top edge of the last frame", NULL, NULL, NULL},
+    {0, "end-xleft", "X", OPT_DOUBLE, FIELD(end.xleft), 0, "left edge of the last frame", NULL, NULL, NULL},
+    {0, "end-xright", "X", OPT_DOUBLE, FIELD(end.xright), 0, "right edge of the last frame", NULL, NULL, NULL},
+    {0, "end-ybot", "Y", OPT_DOUBLE, FIELD(end.ybot), 0, "bottom edge of the last frame", NULL, NULL, NULL},
+    {0, "end-ytop", "Y", OPT_DOUBLE, FIELD(end.ytop), 0, "top edge of the last frame", NULL, NULL, NULL},
+    {0, "end-zoom", "Z", OPT_ZOOM, FIELD(end.zoom), 0,
+     "the last frame's zoom (centre views keep their centre)", NULL, NULL, NULL},
     {0, "band-rows", "N", OPT_UINT32, FIELD(band_rows), 0,
      "rows per work unit handed to a rank [automatic]", "Running", NULL, NULL},
     {0, "threads", "N", OPT_UINT32, FIELD(threads), 0,
      "threads per rank; 0 = automatic [OMP_NUM_THREADS, else the CPUs the launcher gave the rank]", NULL, NULL, NULL},
     {0, "kernel", "NAME", OPT_CHOICE, FIELD(kernel), 0,
      "the escape-time code path [auto]", NULL, kernel_choices, "kernel"},
+    {0, "engine", "NAME", OPT_CHOICE, FIELD(engine), 0,
+     "how samples are computed (auto: double precision where it resolves the view, else "
+     "perturbation) [auto]", NULL, engine_choices, "engine"},
+    {0, "reference", "FILE", OPT_PATH, FIELD(reference_path), 0,
+     "perturbation: read the reference orbit from FILE if it serves this view, else compute it and "
+     "save it there (frames of one zoom share it) [none]", NULL, NULL, NULL},
     {0, "no-shortcuts", NULL, OPT_BOOL, FIELD(no_shortcuts), 0,
      "iterate every sample to its end: no cardioid/bulb or cycle tests (same counts, slower)", NULL, NULL, NULL},
     {0, "progress", NULL, OPT_BOOL, FIELD(progress), 0,
@@ -180,6 +200,14 @@ static const double default_view[2][4] = {
 const char *fractal_name(enum fractal_kind kind)
 {
     return kind == FRACTAL_MANDELBROT ? "mandelbrot" : "julia";
+}
+
+enum engine_choice params_engine(const struct render_params *params)
+{
+    if (params->engine != ENGINE_AUTO)
+        return (enum engine_choice)params->engine;
+    return view_too_deep_for_double(&params->view, params->width, params->height) ? ENGINE_PERTURBATION
+                                                                                  : ENGINE_DOUBLE;
 }
 
 uint32_t params_count_bits(const struct render_params *params)
@@ -356,6 +384,26 @@ static int apply_value(const struct option_def *opt, const char *value, struct r
         else
             *(uint64_t *)field = u;
         return 0;
+    case OPT_CENTRE:
+    case OPT_ZOOM: {
+        size_t size = opt->type == OPT_CENTRE ? VIEW_DECIMAL_MAX : VIEW_ZOOM_MAX;
+        double mantissa;
+        if (view_decimal_parse(value, &mantissa, NULL) != 0) {
+            set_error(err, errlen, from, opt, "'%.60s' is not a decimal number (digits, one point, an optional "
+                      "exponent such as e-300)", value);
+            return -1;
+        }
+        if (opt->type == OPT_ZOOM && !(mantissa > 0.0)) {
+            set_error(err, errlen, from, opt, "'%.60s' is not a positive zoom", value);
+            return -1;
+        }
+        if (strlen(value) >= size) {
+            set_error(err, errlen, from, opt, "the number is longer than %zu characters", size - 1);
+            return -1;
+        }
+        strcpy(field, value);
+        return 0;
+    }
     case OPT_PATH:
         if (value[0] == '\0') {
             set_error(err, errlen, from, opt, "the file name is empty");
@@ -415,6 +463,34 @@ static char *trim(char *s)
     return s;
 }
 
+/* Kalles Fraktaler location files (.kfr): "Key: value" lines. The keys that
+ * say where to look map to options; the others (colours, KF's own settings)
+ * do not apply and are named in one note. */
+static const struct {
+    const char *key, *option;
+} kfr_keys[] = {{"Re", "center-re"}, {"Im", "center-im"}, {"Zoom", "zoom"}, {"Iterations", "itermax"}};
+
+/* Whether a job file is a Kalles Fraktaler location file, by its name. */
+static int is_kfr_file(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 4 && strcasecmp(path + n - 4, ".kfr") == 0;
+}
+
+/* The option a .kfr key sets, or NULL (ignored). Sets *refused to a reason
+ * when the file asks for what mpifractal cannot render. */
+static const char *kfr_option(const char *key, const char *value, const char **refused)
+{
+    for (size_t k = 0; k < sizeof kfr_keys / sizeof kfr_keys[0]; k++)
+        if (strcmp(key, kfr_keys[k].key) == 0)
+            return kfr_keys[k].option;
+    if (strcmp(key, "FractalType") == 0 && strcmp(value, "0") != 0)
+        *refused = "FractalType is not 0 (the Mandelbrot set): mpifractal renders z^2 + c only";
+    if (strcmp(key, "Power") == 0 && strcmp(value, "2") != 0)
+        *refused = "Power is not 2: mpifractal renders z^2 + c only";
+    return NULL;
+}
+
 /* Reads a job file of "key = value" lines into params. A UTF-8 byte-order mark
  * at the start (as Windows editors write) is skipped and CRLF line ends work; a
  * file with no setting at all (empty, or only comments) is refused. */
@@ -452,6 +528,11 @@ static int apply_job_file(const char *path, struct render_params *params, struct
 
     struct origin from = {path, 0};
     int rc = 0, settings = 0;
+    const int kfr = is_kfr_file(path);
+    char ignored[512] = "";
+    size_t ignored_len = 0;
+    if (kfr)
+        params->fractal = FRACTAL_MANDELBROT; /* Kalles Fraktaler's locations are of the Mandelbrot set */
     char *line = text;
     if (size >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 byte-order mark */
         line += 3;
@@ -477,9 +558,10 @@ static int apply_job_file(const char *path, struct render_params *params, struct
         line = next ? next + 1 : text + size;
         if (*content == '\0')
             continue;
-        char *eq = strchr(content, '=');
+        char *eq = strchr(content, kfr ? ':' : '=');
         if (!eq) {
-            set_error(err, errlen, &from, NULL, "expected 'key = value', got '%.60s'", content);
+            set_error(err, errlen, &from, NULL, kfr ? "expected 'Key: value', got '%.60s'"
+                                                    : "expected 'key = value', got '%.60s'", content);
             rc = -1;
             break;
         }
@@ -487,6 +569,21 @@ static int apply_job_file(const char *path, struct render_params *params, struct
         char *key = trim(content), *value = trim(eq + 1);
         if (key[0] == '-' && key[1] == '-')
             key += 2;
+        if (kfr) {
+            const char *refused = NULL, *option = kfr_option(key, value, &refused);
+            if (refused) {
+                set_error(err, errlen, &from, NULL, "%s", refused);
+                rc = -1;
+                break;
+            }
+            if (!option) {
+                if (ignored_len < sizeof ignored)
+                    ignored_len += (size_t)snprintf(ignored + ignored_len, sizeof ignored - ignored_len, "%s%.40s",
+                                                    ignored_len ? ", " : "", key);
+                continue;
+            }
+            key = (char *)option;
+        }
         const struct option_def *opt = find_long(key, strlen(key));
         if (!opt) {
             set_error(err, errlen, &from, NULL, "unknown key '%.60s' (keys are the long option names of --help)", key);
@@ -509,6 +606,9 @@ static int apply_job_file(const char *path, struct render_params *params, struct
         }
     }
     free(text);
+    if (rc == 0 && ignored_len) /* one note, so that nothing is dropped silently */
+        fprintf(stderr, "mpifractal: note: '%s': Kalles Fraktaler settings that do not apply here were "
+                "ignored: %s\n", path, ignored);
     if (rc == 0 && settings == 0) {
         snprintf(err, errlen, "job file '%s' has no settings (expected 'key = value' lines)", path);
         rc = -1;
@@ -621,14 +721,15 @@ static void set_defaults(struct render_params *params)
 #define ZOOM_ASPECT_TOLERANCE 0.01
 
 /* A zoom sequence (--frames): checks the frame and the end view, replaces the
- * region with the frame's view and numbers the output names. The image size
+ * view with the frame's view and numbers the output names. The image size
  * was already fixed from the start view, so every frame has the same. */
 static int apply_zoom(struct render_params *params, const struct given *given, char *err, size_t errlen)
 {
-    static const char *zoom_names[5] = {"frame", "end-xleft", "end-xright", "end-ybot", "end-ytop"};
+    static const char *zoom_names[6] = {"frame", "end-zoom", "end-xleft", "end-xright", "end-ybot", "end-ytop"};
     static const char *edge_words[4] = {"left", "right", "bottom", "top"};
+    const int centre = params->view.kind == VIEW_CENTRE;
     if (!was_given(given, "frames")) {
-        for (int k = 0; k < 5; k++)
+        for (int k = 0; k < 6; k++)
             if (was_given(given, zoom_names[k])) {
                 snprintf(err, errlen, "--%s belongs to a zoom sequence: give --frames N too", zoom_names[k]);
                 return -1;
@@ -650,32 +751,40 @@ static int apply_zoom(struct render_params *params, const struct given *given, c
                  params->frames - 1, params->frames);
         return -1;
     }
-    for (int e = 0; e < 4; e++)
-        if (!was_given(given, zoom_names[e + 1])) {
-            snprintf(err, errlen, "the zoom's end view needs --%s (the %s edge of the last frame)",
-                     zoom_names[e + 1], edge_words[e]);
+    for (int k = 1; k < 6; k++) {
+        int wanted = centre ? k == 1 : k >= 2;
+        if (wanted && !was_given(given, zoom_names[k])) {
+            if (centre)
+                snprintf(err, errlen, "a zoom sequence of a view by its centre needs --end-zoom (the last frame's zoom)");
+            else
+                snprintf(err, errlen, "the zoom's end view needs --%s (the %s edge of the last frame)",
+                         zoom_names[k], edge_words[k - 2]);
             return -1;
         }
-    struct zoom_view start = {params->xleft, params->xright, params->ybot, params->ytop};
-    struct zoom_view end = {params->end_xleft, params->end_xright, params->end_ybot, params->end_ytop};
-    if (!(end.xleft < end.xright) || !(end.ybot < end.ytop)) {
-        snprintf(err, errlen, "the end view must have end-xleft < end-xright and end-ybot < end-ytop "
-                 "(got %g, %g, %g, %g)", end.xleft, end.xright, end.ybot, end.ytop);
-        return -1;
+        if (!wanted && was_given(given, zoom_names[k])) {
+            snprintf(err, errlen, "--%s ends a zoom of a view given by its %s: use %s", zoom_names[k],
+                     centre ? "edges" : "centre", centre ? "--end-zoom" : "--end-xleft, --end-xright, --end-ybot and --end-ytop");
+            return -1;
+        }
     }
-    double start_aspect = (start.xright - start.xleft) / (start.ytop - start.ybot);
-    double end_aspect = (end.xright - end.xleft) / (end.ytop - end.ybot);
-    if (!isfinite(end_aspect) || !(fabs(log(end_aspect / start_aspect)) <= ZOOM_ASPECT_TOLERANCE)) {
-        snprintf(err, errlen, "the end view's width/height (%g) differs from the start view's (%g) by more "
-                 "than 1%%: the frames would be stretched", end_aspect, start_aspect);
-        return -1;
+    if (!centre) {
+        const struct view_end *end = &params->end;
+        if (!(end->xleft < end->xright) || !(end->ybot < end->ytop)) {
+            snprintf(err, errlen, "the end view must have end-xleft < end-xright and end-ybot < end-ytop "
+                     "(got %.17g, %.17g, %.17g, %.17g)", end->xleft, end->xright, end->ybot, end->ytop);
+            return -1;
+        }
+        const struct view *v = &params->view;
+        double start_aspect = (v->xright - v->xleft) / (v->ytop - v->ybot);
+        double end_aspect = (end->xright - end->xleft) / (end->ytop - end->ybot);
+        if (!isfinite(end_aspect) || !(fabs(log(end_aspect / start_aspect)) <= ZOOM_ASPECT_TOLERANCE)) {
+            snprintf(err, errlen, "the end view's width/height (%g) differs from the start view's (%g) by more "
+                     "than 1%%: the frames would be stretched", end_aspect, start_aspect);
+            return -1;
+        }
     }
-    struct zoom_view view = zoom_frame_view(&start, &end, params->frame, params->frames);
-    if (!(view.xleft < view.xright) || !(view.ybot < view.ytop)) {
-        snprintf(err, errlen, "frame %u's view is too small for double precision", params->frame);
+    if (view_frame(&params->view, &params->end, params->frame, params->frames, err, errlen) != 0)
         return -1;
-    }
-    params->xleft = view.xleft, params->xright = view.xright, params->ybot = view.ybot, params->ytop = view.ytop;
     char *paths[2] = {params->hdf5_path, params->png_path};
     for (int k = 0; k < 2; k++) {
         char numbered[PARAMS_PATH_MAX];
@@ -690,31 +799,93 @@ static int apply_zoom(struct render_params *params, const struct given *given, c
     return 0;
 }
 
+/* Decides the kind of view from what was given and checks it: edges (the
+ * fractal's default view fills those not given) or a centre and a zoom. */
+static int choose_view(struct render_params *params, const struct given *given, char *err, size_t errlen)
+{
+    static const char *edge_names[4] = {"xleft", "xright", "ybot", "ytop"};
+    static const char *centre_names[3] = {"center-re", "center-im", "zoom"};
+    int edges_given = -1, centre_given = -1;
+    for (int e = 0; e < 4; e++)
+        if (was_given(given, edge_names[e]) && edges_given < 0)
+            edges_given = e;
+    for (int e = 0; e < 3; e++)
+        if (was_given(given, centre_names[e]) && centre_given < 0)
+            centre_given = e;
+    struct view *v = &params->view;
+    if (centre_given >= 0) {
+        if (edges_given >= 0) {
+            snprintf(err, errlen, "--%s and --%s: give the view either by its edges (-x, -X, -y, -Y) or by its "
+                     "centre and zoom (--center-re, --center-im, --zoom), not both", edge_names[edges_given],
+                     centre_names[centre_given]);
+            return -1;
+        }
+        v->kind = VIEW_CENTRE;
+        if (!v->center_re[0])
+            strcpy(v->center_re, "0");
+        if (!v->center_im[0])
+            strcpy(v->center_im, "0");
+        if (!v->zoom[0])
+            strcpy(v->zoom, "1");
+        return 0;
+    }
+    v->kind = VIEW_EDGES;
+    double *edges[4] = {&v->xleft, &v->xright, &v->ybot, &v->ytop};
+    for (int e = 0; e < 4; e++)
+        if (!was_given(given, edge_names[e]))
+            *edges[e] = default_view[params->fractal][e];
+    if (!(v->xleft < v->xright)) {
+        snprintf(err, errlen, "xleft (-x %.17g) must be less than xright (-X %.17g)", v->xleft, v->xright);
+        return -1;
+    }
+    if (!(v->ybot < v->ytop)) {
+        snprintf(err, errlen, "ybot (-y %.17g) must be less than ytop (-Y %.17g)", v->ybot, v->ytop);
+        return -1;
+    }
+    if (!isfinite(v->xright - v->xleft) || !isfinite(v->ytop - v->ybot)) {
+        snprintf(err, errlen, "the region is too wide to represent (xright - xleft or ytop - ybot overflows)");
+        return -1;
+    }
+    return 0;
+}
+
+/* Checks that the engine can render the view: doubles must resolve a view
+ * they compute, and perturbation takes its centre from decimals. */
+static int check_engine(const struct render_params *params, char *err, size_t errlen)
+{
+    int deep = view_too_deep_for_double(&params->view, params->width, params->height);
+    if (params->view.kind == VIEW_EDGES && deep) {
+        snprintf(err, errlen, "the view is too narrow for double precision (its samples would round to the "
+                 "same values and draw blocks): give it by --center-re, --center-im and --zoom, which "
+                 "renders it with perturbation");
+        return -1;
+    }
+    if (params->engine == ENGINE_DOUBLE && deep) {
+        snprintf(err, errlen, "the view at zoom %s is too deep for --engine double: use --engine auto or "
+                 "perturbation", params->view.zoom);
+        return -1;
+    }
+    if (params->engine == ENGINE_PERTURBATION && params->view.kind != VIEW_CENTRE) {
+        snprintf(err, errlen, "--engine perturbation needs the view by --center-re, --center-im and --zoom");
+        return -1;
+    }
+    if (params->reference_path[0] && params_engine(params) != ENGINE_PERTURBATION) {
+        snprintf(err, errlen, "--reference is the reference orbit of perturbation, which this view does not "
+                 "use (give --engine perturbation, or a deeper view)");
+        return -1;
+    }
+    return 0;
+}
+
 /* Checks the parameters together and fills the defaults that depend on others. */
 static int finish_params(struct render_params *params, const struct given *given, char *err,
                          size_t errlen)
 {
-    static const char *edge_names[4] = {"xleft", "xright", "ybot", "ytop"};
-    double *edges[4] = {&params->xleft, &params->xright, &params->ybot, &params->ytop};
-    for (int e = 0; e < 4; e++)
-        if (!was_given(given, edge_names[e]))
-            *edges[e] = default_view[params->fractal][e];
+    if (choose_view(params, given, err, errlen) != 0)
+        return -1;
     if (!was_given(given, "output") && !was_given(given, "no-hdf5"))
         snprintf(params->hdf5_path, sizeof params->hdf5_path, "%s.h5", fractal_name(params->fractal));
 
-    if (!(params->xleft < params->xright)) {
-        snprintf(err, errlen, "xleft (-x %g) must be less than xright (-X %g)", params->xleft,
-                 params->xright);
-        return -1;
-    }
-    if (!(params->ybot < params->ytop)) {
-        snprintf(err, errlen, "ybot (-y %g) must be less than ytop (-Y %g)", params->ybot, params->ytop);
-        return -1;
-    }
-    if (!isfinite(params->xright - params->xleft) || !isfinite(params->ytop - params->ybot)) {
-        snprintf(err, errlen, "the region is too wide to represent (xright - xleft or ytop - ybot overflows)");
-        return -1;
-    }
     if (!(params->threshold > 0.0) || !isfinite(params->threshold * params->threshold)) {
         snprintf(err, errlen, "threshold (-t %g) must be positive and its square finite", params->threshold);
         return -1;
@@ -730,8 +901,7 @@ static int finish_params(struct render_params *params, const struct given *given
         return -1;
     }
     if (params->height == 0) {
-        params->height = grid_height_from_aspect(params->xleft, params->xright, params->ybot,
-                                                 params->ytop, params->width);
+        params->height = view_default_height(&params->view, params->width);
         if (params->height == 0 || params->height > DIMENSION_MAX) {
             snprintf(err, errlen, "the region's aspect ratio gives more than %llu rows at resolution %llu: "
                      "give --height or a smaller resolution", DIMENSION_MAX, (unsigned long long)params->width);
@@ -742,7 +912,7 @@ static int finish_params(struct render_params *params, const struct given *given
                  (unsigned long long)params->height, DIMENSION_MAX);
         return -1;
     }
-    if (apply_zoom(params, given, err, errlen) != 0)
+    if (apply_zoom(params, given, err, errlen) != 0 || check_engine(params, err, errlen) != 0)
         return -1;
     if (params->resume_if_exists && !params->hdf5_path[0]) {
         snprintf(err, errlen, "--continue needs the HDF5 output to continue, not --no-hdf5");

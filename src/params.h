@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "view.h"
+
 #define PARAMS_PATH_MAX 4096
 
 enum fractal_kind {
@@ -22,7 +24,9 @@ enum colormap_kind {
  * then broadcasts it to the other ranks as bytes. */
 struct render_params {
     enum fractal_kind fractal;
-    double xleft, xright, ybot, ytop; /* region of the complex plane */
+    struct view view;                 /* the region of the complex plane */
+    int engine;                       /* enum engine_choice: how samples are computed */
+    char reference_path[PARAMS_PATH_MAX]; /* perturbation: the reference orbit's file, "" = none */
     double c_re, c_im;                /* Julia constant */
     double threshold;                 /* escape radius: escaped when |z| > threshold */
     uint32_t itermin, itermax;        /* PNG grey ramp starts at itermin; counts stop at itermax */
@@ -50,14 +54,25 @@ struct render_params {
     int resume_if_exists;             /* --continue: resume hdf5_path if it exists, else start it */
     uint32_t frames;                  /* frames of a zoom sequence; 0 = a single image */
     uint32_t frame;                   /* the frame this run renders, 0 to frames - 1 */
-    double end_xleft, end_xright;     /* the last frame's view (the region above is the first's) */
-    double end_ybot, end_ytop;
+    struct view_end end;              /* the last frame's view (the view above is the first's) */
     int progress;                     /* -1 = when stderr is a terminal, 0 = never, 1 = always */
     int quiet;                        /* no progress and no summary */
 };
 
+/* How samples are computed (--engine). */
+enum engine_choice {
+    ENGINE_AUTO = 0,        /* double precision where it resolves the view, else perturbation */
+    ENGINE_DOUBLE = 1,      /* the escape-time kernel in double precision, exact */
+    ENGINE_PERTURBATION = 2 /* a reference orbit in arbitrary precision and per-sample deltas */
+};
+
 /* The name of a fractal kind as used on the command line and in HDF5 attributes. */
 const char *fractal_name(enum fractal_kind kind);
+
+/* The engine that computes the samples: --engine, or for auto the double
+ * engine where doubles resolve the view (view_too_deep_for_double) and
+ * perturbation elsewhere. Never ENGINE_AUTO. */
+enum engine_choice params_engine(const struct render_params *params);
 
 /* Bits of the HDF5 counts type: dtype_bits if set, else the smallest of 8, 16
  * and 32 whose unsigned type holds itermax. */

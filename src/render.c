@@ -18,7 +18,7 @@
 #include "colormap.h"
 #include "config.h"
 #include "grid.h"
-#include "kernel.h"
+#include "engine.h"
 #include "options.h"
 #include "progress.h"
 #include "schedule.h"
@@ -36,19 +36,17 @@ _Static_assert(TILE_SAMPLES <= SUPERSAMPLE_TILE_MAX, "a tile must fit supersampl
 
 struct render {
     const struct render_params *params;
-    struct kernel_spec spec;
-    struct channel_spec channel_spec;
+    struct engine engine;      /* computes the samples */
     struct band_layout layout; /* the planes a band carries */
     struct colouring colouring;        /* of the PNG's samples */
     struct supersample_spec supersample; /* --samples above 1 */
-    double *x; /* the sample coordinates along the real axis */
     struct writer writers[MAX_WRITERS];
     int writer_count;
     struct writer *failed_writer;
     struct progress progress;
     int threads;
-    unsigned rows_together; /* kernel_rows_together: the height of a tile and of band multiples */
-    char kernel_summary[256]; /* rank 0: which kernel paths the ranks ran */
+    unsigned rows_together; /* the engine's: the height of a tile and of band multiples */
+    char engine_summary[256]; /* rank 0: what computed the samples (kernel paths, reference orbit) */
     uint64_t resume_row;      /* the first row this run computes (0 unless resuming) */
     int png_from_file;        /* resuming with a PNG: it is made from the finished file */
     uint64_t rows_stored;     /* rank 0: rows [0, rows_stored) are in the outputs */
@@ -112,27 +110,22 @@ static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct b
         size_t rows = (size_t)(nrows - first_row < tile_rows ? nrows - first_row : tile_rows);
         uint64_t col0 = (uint64_t)(t % tiles_per_row) * TILE_SAMPLES;
         uint64_t n = p->width - col0 < TILE_SAMPLES ? p->width - col0 : TILE_SAMPLES;
-        double ys[KERNEL_ROWS_PREFERRED];
-        for (size_t i = 0; i < rows; i++)
-            ys[i] = grid_linspace_at(p->ytop, p->ybot, p->height, row0 + first_row + i);
-        kernel_rows(&r->spec, r->x + col0, ys, rows, n, out->counts + first_row * p->width + col0,
-                    p->width);
-        for (size_t i = 0; i < rows; i++) {
-            size_t at = (size_t)((first_row + i) * p->width + col0);
-            uint32_t *counts = out->counts + at;
-            float *smooth = out->smooth ? out->smooth + at : NULL;
-            float *distance = out->distance ? out->distance + at : NULL;
-            uint16_t *colour = out->colour ? out->colour + at * out->colour_components : NULL;
-            if (p->samples > 1 && (smooth || distance || colour))
-                failed |= supersample_tile(&r->supersample, r->x + col0, ys[i], n, smooth,
-                                           distance, colour) != 0;
-            else if (smooth || distance)
-                channel_row(&r->channel_spec, r->x + col0, ys[i], n, counts, smooth, distance);
-            uint64_t tile_sum = 0;
-#pragma omp simd reduction(+ : tile_sum)
-            for (uint64_t j = 0; j < n; j++) /* vectorized: ~3% of the seed Julia's time in scalar code */
-                tile_sum += counts[j];
-            sum += tile_sum;
+        size_t at = (size_t)(first_row * p->width + col0);
+        int grid_channels = p->samples == 1; /* else the channels are the means of each pixel's samples */
+        struct engine_tile tile = {.row0 = row0 + first_row, .col0 = col0, .rows = rows, .n = n,
+                                   .counts = out->counts + at,
+                                   .smooth = grid_channels && out->smooth ? out->smooth + at : NULL,
+                                   .distance = grid_channels && out->distance ? out->distance + at : NULL,
+                                   .stride = p->width};
+        sum += r->engine.ops->compute(&r->engine, &tile);
+        for (size_t i = 0; !grid_channels && i < rows; i++) {
+            size_t row_at = at + i * p->width;
+            float *smooth = out->smooth ? out->smooth + row_at : NULL;
+            float *distance = out->distance ? out->distance + row_at : NULL;
+            uint16_t *colour = out->colour ? out->colour + row_at * out->colour_components : NULL;
+            if (smooth || distance || colour)
+                failed |= supersample_tile(&r->supersample, row0 + first_row + i, col0, n, smooth, distance,
+                                           colour) != 0;
         }
     }
     *iterations = sum;
@@ -166,43 +159,6 @@ static int choose_threads(uint32_t requested, MPI_Comm comm)
     (void)requested;
     return 1;
 #endif
-}
-
-/* Every rank picks its kernel path from its own CPU (a forced one must be
- * supported everywhere); rank 0 learns which paths ran. Returns 0, or
- * EXIT_BAD_INPUT on every rank after rank 0 printed which rank cannot run it. */
-static int choose_kernel(struct render *r, MPI_Comm comm, int rank, int ranks)
-{
-    enum kernel_path wanted = (enum kernel_path)r->params->kernel;
-    int unsupported = kernel_path_supported(wanted) ? 0 : rank + 1, first_unsupported;
-    MPI_Allreduce(&unsupported, &first_unsupported, 1, MPI_INT, MPI_MAX, comm);
-    if (first_unsupported) {
-        if (rank == 0)
-            fprintf(stderr, PROGRAM ": error: the CPU of rank %d cannot run the %s kernel: use --kernel auto\n",
-                    first_unsupported - 1, kernel_path_name(wanted));
-        return EXIT_BAD_INPUT;
-    }
-    r->spec.path = kernel_path_resolve(wanted);
-    int mine = (int)r->spec.path, *paths = rank == 0 ? calloc((size_t)ranks, sizeof(int)) : NULL;
-    if (rank == 0 && !paths)
-        MPI_Abort(comm, EXIT_FAILED);
-    MPI_Gather(&mine, 1, MPI_INT, paths, 1, MPI_INT, 0, comm);
-    if (rank == 0) {
-        int used[KERNEL_AVX512 + 1] = {0}, kinds = 0;
-        for (int k = 0; k < ranks; k++)
-            kinds += used[paths[k]]++ == 0;
-        size_t len = 0;
-        for (int p = KERNEL_SCALAR; p <= KERNEL_AVX512; p++)
-            if (used[p] && kinds == 1)
-                snprintf(r->kernel_summary, sizeof r->kernel_summary, "%s",
-                         kernel_path_name((enum kernel_path)p));
-            else if (used[p] && len < sizeof r->kernel_summary)
-                len += (size_t)snprintf(r->kernel_summary + len, sizeof r->kernel_summary - len,
-                                        "%s%s on %d ranks", len ? ", " : "",
-                                        kernel_path_name((enum kernel_path)p), used[p]);
-        free(paths);
-    }
-    return 0;
 }
 
 /* A band's payload holds each output's encoding in turn, each after its length. */
@@ -595,41 +551,29 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     struct render r;
     memset(&r, 0, sizeof r);
     r.params = &params;
-    kernel_spec_init(&r.spec, &params);
-    channel_spec_init(&r.channel_spec, &params);
+    r.engine = (struct engine){.ops = engine_choose(&params), .params = &params};
     r.layout.smooth = (params.channels & CHANNEL_SMOOTH) != 0;
     r.layout.distance = (params.channels & CHANNEL_DISTANCE) != 0;
     colouring_init(&r.colouring, &params, NULL);
     if (params.samples > 1 && params.png_path[0]) /* the PNG averages the colours of each pixel's samples */
         r.layout.colour_components = r.colouring.components;
-    r.supersample = (struct supersample_spec){.k = params.samples, .kernel = &r.spec,
-                                              .channels = &r.channel_spec, .colouring = &r.colouring};
-    supersample_spacing(&r.supersample, &params);
-    if (params.no_shortcuts)
-        r.spec.interior_check = r.spec.periodicity_check = 0;
+    r.supersample = (struct supersample_spec){.k = params.samples, .engine = &r.engine,
+                                              .colouring = &r.colouring};
     r.threads = choose_threads(params.threads, comm);
-    r.rows_together = kernel_rows_together(&r.spec);
-    if (choose_kernel(&r, comm, rank, ranks) != 0)
-        return EXIT_BAD_INPUT;
     choose_writers(&r);
-    r.x = malloc(params.width * sizeof(double));
-    int status = EXIT_RENDERED;
-    if (!r.x) {
-        fprintf(stderr, PROGRAM ": error: rank %d: no memory for %llu coordinates\n", rank,
-                (unsigned long long)params.width);
-        status = EXIT_FAILED;
-    } else {
-        grid_linspace(params.xleft, params.xright, params.width, r.x);
-    }
-    if (rank == 0 && status == EXIT_RENDERED)
+    /* The engine first (a reference orbit may fail), then the outputs: a run
+     * that cannot start leaves no file. */
+    int status = r.engine.ops->prepare(&r.engine, comm);
+    if (status == EXIT_RENDERED && rank == 0)
         status = open_writers(&r);
     status = agree(comm, status);
     if (status != EXIT_RENDERED) {
-        if (rank == 0 && r.writer_count)
-            discard_writers(&r);
-        free(r.x);
+        r.engine.ops->release(&r.engine);
         return status;
     }
+    r.rows_together = r.engine.ops->rows_together(&r.engine);
+    if (rank == 0)
+        r.engine.ops->summary(&r.engine, r.engine_summary, sizeof r.engine_summary);
     uint64_t resume[2] = {r.resume_row, (uint64_t)r.png_from_file};
     MPI_Bcast(resume, 2, MPI_UINT64_T, 0, comm);
     r.resume_row = r.rows_stored = resume[0];
@@ -668,7 +612,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     double peak_mib = peak_memory_mib(comm);
     if (rank == 0) {
         progress_end(&r.progress);
-        struct render_report report = {.ranks = ranks, .threads = r.threads, .kernel = r.kernel_summary,
+        struct render_report report = {.ranks = ranks, .threads = r.threads, .kernel = r.engine_summary,
                                        .total_iterations = sr.total_iterations,
                                        .peak_memory_mib = peak_mib};
         if (status == EXIT_INTERRUPTED) {
@@ -702,6 +646,6 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
         free(sr.rank_iterations);
         free(sr.rank_pixels);
     }
-    free(r.x);
+    r.engine.ops->release(&r.engine);
     return agree(comm, status);
 }

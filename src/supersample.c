@@ -5,12 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void supersample_spacing(struct supersample_spec *spec, const struct render_params *p)
-{
-    spec->dx = (p->xright - p->xleft) / (double)(p->width - 1);
-    spec->dy = (p->ytop - p->ybot) / (double)(p->height - 1);
-}
-
 /* Running sums of one channel over a tile's samples. */
 struct channel_sums {
     double sum[SUPERSAMPLE_TILE_MAX];
@@ -34,14 +28,13 @@ static void store_means(const struct channel_sums *sums, size_t n, float *out)
 
 /* What one tile accumulates; kept off the stack (about 56 KiB). */
 struct tile_work {
-    double xs[SUPERSAMPLE_TILE_MAX];
     uint32_t counts[SUPERSAMPLE_TILE_MAX];
     float smooth[SUPERSAMPLE_TILE_MAX], distance[SUPERSAMPLE_TILE_MAX];
     struct channel_sums smooth_sums, distance_sums;
     uint32_t colour_sums[SUPERSAMPLE_TILE_MAX][3];
 };
 
-int supersample_tile(const struct supersample_spec *spec, const double *x, double y, size_t n, float *smooth,
+int supersample_tile(const struct supersample_spec *spec, uint64_t row, uint64_t col0, size_t n, float *smooth,
                      float *distance, uint16_t *colour)
 {
     struct tile_work *w = malloc(sizeof *w);
@@ -54,15 +47,12 @@ int supersample_tile(const struct supersample_spec *spec, const double *x, doubl
     memset(&w->distance_sums, 0, sizeof w->distance_sums);
     memset(w->colour_sums, 0, sizeof w->colour_sums);
     for (uint32_t b = 0; b < spec->k; b++) {
-        double yb = y + ((b + 0.5) / spec->k - 0.5) * spec->dy;
         for (uint32_t a = 0; a < spec->k; a++) {
-            double shift = ((a + 0.5) / spec->k - 0.5) * spec->dx;
-            for (size_t i = 0; i < n; i++)
-                w->xs[i] = x[i] + shift;
-            kernel_row(spec->kernel, w->xs, yb, n, w->counts);
-            if (need_smooth || distance)
-                channel_row(spec->channels, w->xs, yb, n, w->counts, need_smooth ? w->smooth : NULL,
-                            distance ? w->distance : NULL);
+            struct engine_tile tile = {.row0 = row, .col0 = col0, .rows = 1, .n = n,
+                                       .du = (a + 0.5) / spec->k - 0.5, .dv = (b + 0.5) / spec->k - 0.5,
+                                       .counts = w->counts, .smooth = need_smooth ? w->smooth : NULL,
+                                       .distance = distance ? w->distance : NULL, .stride = n};
+            spec->engine->ops->compute(spec->engine, &tile);
             if (smooth)
                 add_values(&w->smooth_sums, w->smooth, n);
             if (distance)

@@ -15,6 +15,7 @@
 
 #include "channels.h"
 #include "config.h"
+#include "description.h"
 #include "grid.h"
 
 /* Target size of one chunk of the counts dataset. The chunk shape depends only
@@ -23,9 +24,6 @@
 /* Coordinates are written this many at a time. */
 #define COORD_BLOCK 65536
 
-static const char hdf5_sampling_note[] =
-    "x = numpy.linspace(xleft, xright, width), y = numpy.linspace(ytop, ybot, height): "
-    "both edges are samples; counts[j, i] is the sample (x[i], y[j]); row 0 is ytop";
 
 /* Rows written are made durable, and recorded as such, at most this often. */
 #define CHECKPOINT_SECONDS 2.0
@@ -195,77 +193,20 @@ static int set_status(hid_t file, const char *status)
     return put_string(file, "status", status);
 }
 
-/* One parameter that decides the dataset's bytes, as a root attribute. */
-struct parameter {
-    const char *name;
-    enum { PARAM_STRING, PARAM_DOUBLE, PARAM_U32, PARAM_U64 } type;
-    const char *text;
-    double real;
-    uint64_t whole;
-    /* The value of a parameter added after the first releases, in files made
-     * before it existed (which lack its attribute); NULL: the attribute is required. */
-    const char *absent;
-};
-
-#define MAX_PARAMETERS 20
-
-/* The datasets written, as a list: "counts", "counts,smooth", ... */
-static const char *channel_names(const struct render_params *p)
-{
-    static const char *const lists[4] = {"counts", "counts,smooth", "counts,distance",
-                                         "counts,smooth,distance"};
-    return lists[p->channels & (CHANNEL_SMOOTH | CHANNEL_DISTANCE)];
-}
-
-/* The name of the counts' type, as numpy names it: "uint8", "uint16" or "uint32". */
-static const char *counts_dtype_name(const struct render_params *p)
-{
-    uint32_t bits = params_count_bits(p);
-    return bits == 8 ? "uint8" : bits == 16 ? "uint16" : "uint32";
-}
-
-/* The parameters of a render that decide its counts and how they are stored.
- * Returns how many. */
-static int list_parameters(const struct render_params *p, struct parameter *list)
-{
-    int n = 0;
-    list[n++] = (struct parameter){"fractal", PARAM_STRING, fractal_name(p->fractal), 0, 0, NULL};
-    list[n++] = (struct parameter){"xleft", PARAM_DOUBLE, NULL, p->xleft, 0, NULL};
-    list[n++] = (struct parameter){"xright", PARAM_DOUBLE, NULL, p->xright, 0, NULL};
-    list[n++] = (struct parameter){"ybot", PARAM_DOUBLE, NULL, p->ybot, 0, NULL};
-    list[n++] = (struct parameter){"ytop", PARAM_DOUBLE, NULL, p->ytop, 0, NULL};
-    if (p->fractal == FRACTAL_JULIA) {
-        list[n++] = (struct parameter){"c_real", PARAM_DOUBLE, NULL, p->c_re, 0, NULL};
-        list[n++] = (struct parameter){"c_imag", PARAM_DOUBLE, NULL, p->c_im, 0, NULL};
-    }
-    list[n++] = (struct parameter){"threshold", PARAM_DOUBLE, NULL, p->threshold, 0, NULL};
-    list[n++] = (struct parameter){"itermin", PARAM_U32, NULL, 0, p->itermin, NULL};
-    list[n++] = (struct parameter){"itermax", PARAM_U32, NULL, 0, p->itermax, NULL};
-    list[n++] = (struct parameter){"width", PARAM_U64, NULL, 0, p->width, NULL};
-    list[n++] = (struct parameter){"height", PARAM_U64, NULL, 0, p->height, NULL};
-    list[n++] = (struct parameter){"counts_dtype", PARAM_STRING, counts_dtype_name(p), 0, 0, NULL};
-    list[n++] = (struct parameter){"compression_level", PARAM_U32, NULL, 0, p->compress, NULL};
-    list[n++] = (struct parameter){"channels", PARAM_STRING, channel_names(p), 0, 0, "counts"};
-    if (p->channels)
-        list[n++] = (struct parameter){"smooth_radius", PARAM_DOUBLE, NULL, p->smooth_radius, 0, NULL};
-    list[n++] = (struct parameter){"samples", PARAM_U32, NULL, 0, p->samples, "1"};
-    return n;
-}
-
 /* The render parameters and their conventions, as attributes of the root group. */
 static int put_parameters(hid_t file, const struct render_params *p)
 {
-    struct parameter list[MAX_PARAMETERS];
-    int n = list_parameters(p, list), rc = 0;
+    struct description_item list[DESCRIPTION_MAX];
+    int n = description_of_render(p, list), rc = 0;
     for (int i = 0; i < n; i++) {
         switch (list[i].type) {
-        case PARAM_STRING: rc |= put_string(file, list[i].name, list[i].text); break;
-        case PARAM_DOUBLE: rc |= put_double(file, list[i].name, list[i].real); break;
-        case PARAM_U32: rc |= put_u32(file, list[i].name, (uint32_t)list[i].whole); break;
-        case PARAM_U64: rc |= put_u64(file, list[i].name, list[i].whole); break;
+        case DESCRIPTION_STRING: rc |= put_string(file, list[i].name, list[i].text); break;
+        case DESCRIPTION_DOUBLE: rc |= put_double(file, list[i].name, list[i].real); break;
+        case DESCRIPTION_U32: rc |= put_u32(file, list[i].name, (uint32_t)list[i].whole); break;
+        case DESCRIPTION_U64: rc |= put_u64(file, list[i].name, list[i].whole); break;
         }
     }
-    rc |= put_string(file, "sampling", hdf5_sampling_note);
+    rc |= put_string(file, "sampling", view_sampling_note(&p->view));
     rc |= put_string(file, "escape_count",
                      p->fractal == FRACTAL_JULIA
                          ? "first k >= 0 with |z(k+1)| > threshold, z(k+1) = z(k)^2 + c, z(0) = sample; "
@@ -368,30 +309,28 @@ static int check_parameters(struct writer *w, hid_t file)
     if (get_string(file, "software", text, sizeof text) != 0 || strncmp(text, "mpifractal ", 11) != 0)
         return snprintf(w->error, sizeof w->error, "cannot resume '%s': it is not an mpifractal output",
                         p->hdf5_path), -1;
-    struct parameter list[MAX_PARAMETERS];
-    int n = list_parameters(p, list);
+    struct description_item list[DESCRIPTION_MAX];
+    int n = description_of_render(p, list);
     for (int i = 0; i < n; i++) {
-        const struct parameter *want = &list[i];
-        char was[256], now[256];
+        const struct description_item *want = &list[i];
+        char was[VIEW_DECIMAL_MAX], now[VIEW_DECIMAL_MAX];
         double real = 0;
         uint64_t whole = 0;
         int rc;
         switch (want->type) {
-        case PARAM_STRING:
+        case DESCRIPTION_STRING:
             rc = get_string(file, want->name, was, sizeof was);
-            snprintf(now, sizeof now, "%s", want->text);
             break;
-        case PARAM_DOUBLE:
+        case DESCRIPTION_DOUBLE:
             rc = get_scalar(file, want->name, H5T_NATIVE_DOUBLE, &real);
             snprintf(was, sizeof was, "%.17g", real);
-            snprintf(now, sizeof now, "%.17g", want->real);
             break;
         default:
             rc = get_scalar(file, want->name, H5T_NATIVE_UINT64, &whole);
             snprintf(was, sizeof was, "%llu", (unsigned long long)whole);
-            snprintf(now, sizeof now, "%llu", (unsigned long long)want->whole);
             break;
         }
+        description_value_text(want, now, sizeof now);
         if (rc != 0 && want->absent && H5Aexists(file, want->name) == 0)
             snprintf(was, sizeof was, "%s", want->absent); /* a file older than the parameter */
         else if (rc != 0)
@@ -400,20 +339,20 @@ static int check_parameters(struct writer *w, hid_t file)
         if (strcmp(was, now) != 0 && strcmp(want->name, "counts_dtype") == 0)
             /* files of earlier versions store itermax < 256 as uint16 */
             return snprintf(w->error, sizeof w->error,
-                            "cannot resume '%s': its counts are %s, not %s: add --dtype %s", p->hdf5_path,
+                            "cannot resume '%s': its counts are %.40s, not %.40s: add --dtype %.40s", p->hdf5_path,
                             was, now, was), -1;
         if (strcmp(was, now) != 0)
             return snprintf(w->error, sizeof w->error,
-                            "cannot resume '%s': it was rendered with %s = %s, not %s (give the same options)",
+                            "cannot resume '%s': it was rendered with %s = %.200s, not %.200s (give the same options)",
                             p->hdf5_path, want->name, was, now), -1;
     }
     return 0;
 }
 
-/* Creates a 1-D float64 coordinate dataset holding linspace(start, stop, n) as a dimension scale. */
-static hid_t make_coordinate(hid_t file, const char *name, double start, double stop, uint64_t n,
-                             const char *long_name)
+/* Creates a 1-D float64 coordinate dataset holding the axis's values as a dimension scale. */
+static hid_t make_coordinate(hid_t file, const char *name, const struct view_axis *axis, const char *long_name)
 {
+    uint64_t n = axis->n;
     hsize_t dims = n;
     hid_t space = H5Screate_simple(1, &dims, NULL);
     hid_t dset = H5Dcreate2(file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -422,7 +361,7 @@ static hid_t make_coordinate(hid_t file, const char *name, double start, double 
     for (uint64_t first = 0; ok && first < n; first += COORD_BLOCK) {
         hsize_t count = n - first < COORD_BLOCK ? n - first : COORD_BLOCK, offset = first;
         for (hsize_t i = 0; i < count; i++)
-            block[i] = grid_linspace_at(start, stop, n, first + i);
+            block[i] = view_axis_at(axis, first + i);
         hid_t mem = H5Screate_simple(1, &count, NULL);
         ok = H5Sselect_hyperslab(space, H5S_SELECT_SET, &offset, NULL, &count, NULL) >= 0 &&
              H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, block) >= 0;
@@ -792,12 +731,25 @@ static int hdf5_open(struct writer *w)
             return hdf5_fail(w, "cannot create an image dataset in");
     }
 
-    int julia = p->fractal == FRACTAL_JULIA; /* the samples are z(0) for Julia, c for Mandelbrot */
-    hid_t y = make_coordinate(s->file, "y", p->ytop, p->ybot, p->height,
-                              julia ? "imaginary part of z(0)" : "imaginary part of c");
-    hid_t x = make_coordinate(s->file, "x", p->xleft, p->xright, p->width,
-                              julia ? "real part of z(0)" : "real part of c");
+    const char *sample = p->fractal == FRACTAL_JULIA ? "z(0)" : "c"; /* what a sample is */
+    struct view_axis x_axis, y_axis;
+    long scale10 = view_file_axes(&p->view, p->width, p->height, &x_axis, &y_axis);
+    char x_name[160], y_name[160];
+    if (p->view.kind == VIEW_CENTRE) {
+        snprintf(x_name, sizeof x_name, "real part of %s minus center_re, in units of 1e%ld", sample, -scale10);
+        snprintf(y_name, sizeof y_name, "imaginary part of %s minus center_im, in units of 1e%ld", sample,
+                 -scale10);
+    } else {
+        snprintf(x_name, sizeof x_name, "real part of %s", sample);
+        snprintf(y_name, sizeof y_name, "imaginary part of %s", sample);
+    }
+    hid_t y = make_coordinate(s->file, "y", &y_axis, y_name);
+    hid_t x = make_coordinate(s->file, "x", &x_axis, x_name);
     int ok = x >= 0 && y >= 0;
+    if (ok && p->view.kind == VIEW_CENTRE) /* x = (real part - center_re) * 10^scale10 */
+        ok = put_scalar(x, "scale_exponent10", H5T_STD_I64LE, H5T_NATIVE_LONG, &scale10) == 0 &&
+             put_scalar(y, "scale_exponent10", H5T_STD_I64LE, H5T_NATIVE_LONG, &scale10) == 0 &&
+             put_string(x, "offset_from", "center_re") == 0 && put_string(y, "offset_from", "center_im") == 0;
     for (size_t d = 0; ok && d < IMAGE_DATASETS; d++)
         ok = s->datasets[d] < 0 ||
              (H5DSattach_scale(s->datasets[d], y, 0) >= 0 && H5DSattach_scale(s->datasets[d], x, 1) >= 0);

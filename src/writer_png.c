@@ -12,6 +12,7 @@
 
 #include "colormap.h"
 #include "config.h"
+#include "description.h"
 
 /* IDAT chunks are written when this much compressed data has gathered. */
 #define IDAT_BYTES (1u << 20)
@@ -36,6 +37,7 @@ struct png_state {
     size_t idat_used, idat_size;
     uint32_t adler;                       /* of all scanlines so far */
     char libpng_error[256];
+    char *description; /* the render's description, as job-file lines (a tEXt chunk) */
 };
 
 static int zlib_level(const struct render_params *p)
@@ -248,19 +250,17 @@ static int png_writer_open(struct writer *w)
     png_set_IHDR(s->png, s->info, (png_uint_32)p->width, (png_uint_32)p->height, (int)p->png_depth,
                  colormap_components(p->colormap) == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                  PNG_FILTER_TYPE_DEFAULT);
-    char description[512];
-    if (p->fractal == FRACTAL_JULIA)
-        snprintf(description, sizeof description,
-                 "julia c=%.17g%+.17gi x=[%.17g,%.17g] y=[%.17g,%.17g] threshold=%.17g itermin=%u itermax=%u",
-                 p->c_re, p->c_im, p->xleft, p->xright, p->ybot, p->ytop, p->threshold, p->itermin,
-                 p->itermax);
-    else
-        snprintf(description, sizeof description,
-                 "mandelbrot x=[%.17g,%.17g] y=[%.17g,%.17g] threshold=%.17g itermin=%u itermax=%u",
-                 p->xleft, p->xright, p->ybot, p->ytop, p->threshold, p->itermin, p->itermax);
+    /* the render's description as job-file lines: mpifractal reads them back as a job file */
+    struct description_item items[DESCRIPTION_MAX];
+    int nitems = description_of_render(p, items);
+    size_t description_len = description_job_text(items, nitems, NULL, 0) + 1;
+    s->description = malloc(description_len);
+    if (!s->description)
+        return snprintf(w->error, sizeof w->error, "out of memory"), -1;
+    description_job_text(items, nitems, s->description, description_len);
     png_text text[2] = {
         {.compression = PNG_TEXT_COMPRESSION_NONE, .key = "Software", .text = PACKAGE_STRING},
-        {.compression = PNG_TEXT_COMPRESSION_NONE, .key = "Description", .text = description},
+        {.compression = PNG_TEXT_COMPRESSION_NONE, .key = "Description", .text = s->description},
     };
     png_set_text(s->png, s->info, text, 2);
     png_write_info(s->png, s->info);
@@ -298,6 +298,7 @@ static void png_writer_free(struct png_state *s)
     if (s->png)
         png_destroy_write_struct(&s->png, s->info ? &s->info : NULL);
     free(s->idat);
+    free(s->description);
     free(s);
 }
 

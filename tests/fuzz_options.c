@@ -51,7 +51,12 @@ static void check_outcome(enum options_action action, const struct render_params
         if (err[0] == '\0' || strchr(err, '\n'))
             abort();
     } else if (action == OPTIONS_RENDER) {
-        if (!(p->xleft < p->xright) || !(p->ybot < p->ytop) || p->itermax <= p->itermin ||
+        const struct view *v = &p->view;
+        int view_ok = v->kind == VIEW_EDGES ? v->xleft < v->xright && v->ybot < v->ytop
+                                            : view_decimal_parse(v->center_re, NULL, NULL) == 0 &&
+                                                  view_decimal_parse(v->center_im, NULL, NULL) == 0 &&
+                                                  view_decimal_parse(v->zoom, NULL, NULL) == 0;
+        if (!view_ok || p->itermax <= p->itermin ||
             p->width < 2 || p->width > 2147483647u || p->height < 2 || p->height > 2147483647u ||
             !(p->threshold > 0.0))
             abort();

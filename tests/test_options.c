@@ -30,13 +30,13 @@ int main(void)
     ok(p.fractal == FRACTAL_JULIA && p.width == 4000 && p.height == 4000 && p.itermin == 20 &&
            p.itermax == 100 && p.threshold == 2.0 && p.c_re == -0.835 && p.c_im == -0.2321,
        "defaults are the seed Julia workload");
-    ok(p.xleft == -0.1 && p.xright == 0.1 && p.ybot == -0.1 && p.ytop == 0.1, "default Julia view");
+    ok(p.view.xleft == -0.1 && p.view.xright == 0.1 && p.view.ybot == -0.1 && p.view.ytop == 0.1, "default Julia view");
     ok(strcmp(p.hdf5_path, "julia.h5") == 0 && p.png_path[0] == '\0', "default outputs: julia.h5, no PNG");
 
     const char *seed[] = {"-x=-0.2", "-X=0.3", "-y=-0.1", "-Y=0.15", "-m=5", "-M=60", "-R=501",
                           "-r=0.285", "-i=0.01", "-t=3", "--fast", NULL};
     ok(parse(&p, err, seed) == OPTIONS_RENDER, "seed juliaset flags with '=' parse");
-    ok(p.xleft == -0.2 && p.xright == 0.3 && p.ybot == -0.1 && p.ytop == 0.15 && p.itermin == 5 &&
+    ok(p.view.xleft == -0.2 && p.view.xright == 0.3 && p.view.ybot == -0.1 && p.view.ytop == 0.15 && p.itermin == 5 &&
            p.itermax == 60 && p.width == 501 && p.c_re == 0.285 && p.c_im == 0.01 && p.threshold == 3 &&
            p.png_fast == 1,
        "seed flags reach their fields");
@@ -44,17 +44,17 @@ int main(void)
        (unsigned long long)p.height);
 
     const char *attached[] = {"-R300", "-m0", "--itermax=7", "-M", "9", "--xleft", "-0.05", NULL};
-    ok(parse(&p, err, attached) == OPTIONS_RENDER && p.width == 300 && p.itermax == 9 && p.xleft == -0.05,
+    ok(parse(&p, err, attached) == OPTIONS_RENDER && p.width == 300 && p.itermax == 9 && p.view.xleft == -0.05,
        "-R300, --itermax=7, later options win, negative values after a space");
 
     const char *mandel[] = {"-f", "mandelbrot", "-R", "8000", NULL};
     ok(parse(&p, err, mandel) == OPTIONS_RENDER, "mandelbrot");
-    ok(p.xleft == -2.5 && p.xright == 1.0 && p.ybot == -1.25 && p.ytop == 1.25, "default Mandelbrot view");
+    ok(p.view.xleft == -2.5 && p.view.xright == 1.0 && p.view.ybot == -1.25 && p.view.ytop == 1.25, "default Mandelbrot view");
     ok(p.height == 5715, "8000 samples over the full view give 5715 rows (got %llu)", (unsigned long long)p.height);
     ok(strcmp(p.hdf5_path, "mandelbrot.h5") == 0, "default output named for the fractal");
 
     const char *partial[] = {"-f", "mandelbrot", "-x", "-1", NULL};
-    ok(parse(&p, err, partial) == OPTIONS_RENDER && p.xleft == -1 && p.xright == 1.0,
+    ok(parse(&p, err, partial) == OPTIONS_RENDER && p.view.xleft == -1 && p.view.xright == 1.0,
        "edges not given keep the fractal's view");
 
     FILE *job = fopen("test_options.job", "w");
@@ -98,7 +98,7 @@ int main(void)
                           "-0.744643887", "--end-xright", "-0.742643887", "--end-ybot", "0.131111618",
                           "--end-ytop", "0.132540190", "-o", "z.h5", "--png", "dir/z.png", NULL};
     ok(parse(&p, err, zoom) == OPTIONS_RENDER, "a zoom on the command line parses: %s", err);
-    ok(p.xleft == -0.744643887 && p.xright == -0.742643887 && p.ybot == 0.131111618 && p.ytop == 0.132540190,
+    ok(p.view.xleft == -0.744643887 && p.view.xright == -0.742643887 && p.view.ybot == 0.131111618 && p.view.ytop == 0.132540190,
        "the last frame renders the end view");
     ok(p.height == 72, "every frame has the start view's size: 101 x 72 (got %llu rows)",
        (unsigned long long)p.height);
@@ -110,8 +110,8 @@ int main(void)
                  "resolution = 8\noutput = out/z.h5\n");
     fclose(job);
     const char *zoom_job[] = {"test_options.job", "--frame", "0", NULL};
-    ok(parse(&p, err, zoom_job) == OPTIONS_RENDER && p.xleft == -2.5 && p.xright == 1.0 && p.ybot == -1.25 &&
-           p.ytop == 1.25 && strcmp(p.hdf5_path, "out/z-0000.h5") == 0,
+    ok(parse(&p, err, zoom_job) == OPTIONS_RENDER && p.view.xleft == -2.5 && p.view.xright == 1.0 && p.view.ybot == -1.25 &&
+           p.view.ytop == 1.25 && strcmp(p.hdf5_path, "out/z-0000.h5") == 0,
        "a zoom in a job file (end_xleft...): frame 0 is the start view, in out/z-0000.h5: %s", err);
     remove("test_options.job");
 
