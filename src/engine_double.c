@@ -14,6 +14,7 @@ struct double_engine {
     struct channel_spec channels;
     struct view_axis x_axis, y_axis;
     double *x; /* every column's coordinate */
+    int distance_in_spacings; /* views by centre: distances in pixel spacings, as perturbation gives them */
     char summary[256];
 };
 
@@ -66,6 +67,7 @@ static int double_prepare(struct engine *engine, MPI_Comm comm)
             d->spec.interior_check = d->spec.periodicity_check = 0;
         channel_spec_init(&d->channels, p);
         failed = view_axes(&p->view, p->width, p->height, &d->x_axis, &d->y_axis) != 0;
+        d->distance_in_spacings = p->view.kind == VIEW_CENTRE;
         d->x = failed ? NULL : malloc(p->width * sizeof(double));
         failed = failed || !d->x;
         for (uint64_t i = 0; !failed && i < p->width; i++)
@@ -118,6 +120,8 @@ static uint64_t double_compute(const struct engine *engine, const struct engine_
             if (t->smooth || t->distance)
                 channel_row(&d->channels, x, ys[r], t->n, t->counts + at, t->smooth ? t->smooth + at : NULL,
                             t->distance ? t->distance + at : NULL);
+            for (size_t j = 0; t->distance && d->distance_in_spacings && j < t->n; j++)
+                t->distance[at + j] = (float)(t->distance[at + j] / view_axis_spacing(&d->x_axis));
             uint64_t row_sum = 0;
             const uint32_t *row_counts = t->counts + at;
 #pragma omp simd reduction(+ : row_sum)

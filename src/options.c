@@ -835,11 +835,11 @@ static int choose_view(struct render_params *params, const struct given *given, 
         if (!was_given(given, edge_names[e]))
             *edges[e] = default_view[params->fractal][e];
     if (!(v->xleft < v->xright)) {
-        snprintf(err, errlen, "xleft (-x %.17g) must be less than xright (-X %.17g)", v->xleft, v->xright);
+        snprintf(err, errlen, "xleft (-x %g) must be less than xright (-X %g)", v->xleft, v->xright);
         return -1;
     }
     if (!(v->ybot < v->ytop)) {
-        snprintf(err, errlen, "ybot (-y %.17g) must be less than ytop (-Y %.17g)", v->ybot, v->ytop);
+        snprintf(err, errlen, "ybot (-y %g) must be less than ytop (-Y %g)", v->ybot, v->ytop);
         return -1;
     }
     if (!isfinite(v->xright - v->xleft) || !isfinite(v->ytop - v->ybot)) {
@@ -869,7 +869,7 @@ static int check_engine(const struct render_params *params, char *err, size_t er
         snprintf(err, errlen, "--engine perturbation needs the view by --center-re, --center-im and --zoom");
         return -1;
     }
-    if (params->reference_path[0] && params_engine(params) != ENGINE_PERTURBATION) {
+    if (params->reference_path[0] && params->frames == 0 && params_engine(params) != ENGINE_PERTURBATION) {
         snprintf(err, errlen, "--reference is the reference orbit of perturbation, which this view does not "
                  "use (give --engine perturbation, or a deeper view)");
         return -1;
@@ -1148,6 +1148,16 @@ void options_help(FILE *out, const char *program)
             "the top (ytop). The height keeps the spacing of x and y equal unless given.\n"
             "The region edges default to the chosen fractal's view (shown in brackets).\n"
             "\n"
+            "Deep zooms: --center-re, --center-im and --zoom Z give the view by its centre\n"
+            "(decimals of any length, never rounded) and its zoom, as Kalles Fraktaler\n"
+            "and Fraktaler-3 do: the image's half-height is 2/Z, the spacing d =\n"
+            "4 / (Z (height - 1)), sample (i, j) is at centre + ((i - (width-1)/2) d,\n"
+            "((height-1)/2 - j) d), and the height defaults to 16:9. A Kalles Fraktaler\n"
+            "location file (.kfr: Re, Im, Zoom, Iterations) is read like a job file.\n"
+            "Views deeper than double precision resolves (near zoom 1e12) are computed\n"
+            "by perturbation: one reference orbit in arbitrary precision (MPFR), shared\n"
+            "by all ranks, and each sample's small difference from it in doubles.\n"
+            "\n"
             "PNG grey level: 255 * (max(n, itermin) - itermin) / (itermax - itermin),\n"
             "rounded: black escapes fast, white never escapes. --colormap viridis maps\n"
             "the same position to matplotlib's viridis, --colormap cyclic repeats a\n"
@@ -1164,6 +1174,9 @@ void options_help(FILE *out, const char *program)
             "geometrically (start width * s^t) and the point the two views share stays\n"
             "put on screen. The image size is the first frame's for all of them, and\n"
             "the outputs get the frame number: -o zoom.h5 --frame 7 writes zoom-0007.h5.\n"
+            "A view by its centre keeps the centre, and its zoom goes geometrically from\n"
+            "--zoom to --end-zoom; --reference FILE lets all frames share one reference\n"
+            "orbit (computed once, for the deepest frame).\n"
             "\n"
             "Job files: one 'key = value' per line, keys are the long option names\n"
             "(itermax = 200), '#' starts a comment; the command line overrides the file.\n"
@@ -1173,9 +1186,10 @@ void options_help(FILE *out, const char *program)
             "  %s -x=-0.1 -X=0.1 -y=-0.1 -Y=0.1 -m=20 -M=100 -R=4000 -o seed.h5 --png seed.png\n"
             "  mpirun -np 2 %s -f mandelbrot -R 8000 -M 1000 -o mandel.h5 --png mandel.png\n"
             "  %s jobs/zoom.job --frame 0        (frame 0 of the zoom sequence)\n"
+            "  %s -f mandelbrot --center-re -1.75 --center-im 0 --zoom 1e50 -M 5000\n"
             "\n"
             "Exit status: 0 done, 1 failed while rendering or writing, 2 bad input\n"
             "(nothing was computed and no output was created), 3 interrupted by SIGINT,\n"
             "SIGTERM or SIGUSR1 (the rows stored are saved: run again with --resume).\n",
-            program, program, program, program);
+            program, program, program, program, program);
 }

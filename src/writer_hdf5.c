@@ -51,7 +51,8 @@ static const struct image_dataset image_datasets[] = {
      "where the sample never escaped; with samples > 1, the mean over the pixel's escaped samples"},
     {"distance", CHANNEL_DISTANCE, "exterior distance estimate", "1",
      "|z(m)| ln|z(m)| / |dz(m)| at the same m, dz the derivative by c (mandelbrot) or by z(0) "
-     "(julia), in units of the plane: the distance to the set lies between half and twice it "
+     "(julia), in units of the plane for views by their edges and in pixel spacings "
+     "(d = 4 / (zoom (height - 1))) for views by centre and zoom: the distance to the set lies between half and twice it "
      "near the set; NaN where the sample never escaped; with samples > 1, the mean over the "
      "pixel's escaped samples"},
 };

@@ -11,7 +11,7 @@ printf 'binary\000garbage\n' > binary.job
 : > empty.job
 printf '# only a comment\n\n' > comments.job
 printf '\357\273\277' > bom-only.job
-awk 'BEGIN { printf "output = "; for (i = 0; i < 9000; i++) printf "a"; print "" }' > long-line.job
+awk 'BEGIN { printf "output = "; for (i = 0; i < 20000; i++) printf "a"; print "" }' > long-line.job
 printf 'itermax = 50\nxleft = 1e400\n' > huge.job
 printf 'itermax = -1\n' > negative.job
 mkdir -p directory.job
@@ -76,7 +76,7 @@ cannot write PNG output '$unwritable_png'|-o out.h5 --png $unwritable_png
 job file 'empty.job' has no settings|empty.job
 job file 'comments.job' has no settings|comments.job
 job file 'bom-only.job' has no settings|bom-only.job
-long-line.job:1: line longer than 8192 characters|long-line.job
+long-line.job:1: line longer than 8448 characters|long-line.job
 huge.job:2: xleft: '1e400' is not a finite number|huge.job
 negative.job:1: itermax: '-1' is negative|negative.job
 option --itermax: '-5' is negative|-M -5
