@@ -512,6 +512,13 @@ static const struct deep_view deep_views[] = {
         "1208330334094223609005469981909e-51",
         "1.0000000000000000000000000000000000000000000000000023923271004077707276714428869498720479079045"
         "754560958164638856074777197202"},
+    /* mandelbrot, zoom 1e100, the same nucleus 3.3 spacings left of and 2.6 above the centre: the
+     * reference escapes at 1090 and samples near the nucleus rebase when |Z + z| < |z| */
+    {FRACTAL_MANDELBROT, "1e100", 135, 3000, 24, 16,
+        "-4.794357577070157100725407212267819018574062133462241576055275771974442797705518561381820665581"
+        "6416663667427556942338803315242e-51",
+        "1.0000000000000000000000000000000000000000000000000023923271004077707276714428869498720479079045"
+        "754560264831305522741420179111"},
     /* mandelbrot, zoom 1e300, nucleus of period 402 */
     {FRACTAL_MANDELBROT, "1e300", 402, 10000, 12, 8,
         "9.4041029268835617600351275767550294711537255992450195890104975401907375410493620438634879682876"
@@ -639,8 +646,8 @@ static void check_stop(void)
 
 int main(void)
 {
-    /* reference values 5, bytes 2 + 12, locations 11 + 1 + 5, stop 1, shallow 7 x 2, deep 8 + 2 */
-    plan(5 + 14 + 17 + 1 + 14 + 10);
+    /* reference values 5, bytes 2 + 12, locations 11 + 1 + 5, stop 1, shallow 7 x 2, deep 9 + 2 */
+    plan(5 + 14 + 17 + 1 + 14 + 11);
     check_reference_values();
     check_bytes();
     check_location();
