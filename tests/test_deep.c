@@ -329,6 +329,10 @@ static void check_shallow(enum fractal_kind fractal, const char *cre, const char
     float *smooth = malloc(w * h * sizeof *smooth), *dist = malloc(w * h * sizeof *dist);
     float *ksmooth = malloc(w * h * sizeof *smooth), *kdist = malloc(w * h * sizeof *dist);
     deep_grid(&loc, ref, deep, smooth, dist);
+    uint32_t *plain = malloc(w * h * sizeof *plain);
+    deep_grid(&loc, ref, plain, NULL, NULL);
+    int same_counts = memcmp(plain, deep, w * h * sizeof *plain) == 0;
+    free(plain);
 
     struct kernel_spec spec;
     memset(&spec, 0, sizeof spec);
@@ -391,6 +395,7 @@ static void check_shallow(enum fractal_kind fractal, const char *cre, const char
        "of the %zu that differ a direct MPFR iteration (640 bits) agrees with deep in %zu, with the kernel in %zu, "
        "with neither in %zu", fractal_name(fractal), cre, cim, zoom, itermax, w * h, distinct(kern, w * h), equal,
        w * h - equal, deep_right, kernel_right, neither);
+    ok(same_counts, "  counts with the channels (the derivative's loop) equal those without (the plain-double runs)");
     ok(channel_ok * 1000 >= channel_n * SHALLOW_AGREE_PER_1000,
        "  its smooth and distance channels agree with the double ones (or the smooth one with MPFR's) in %zu of "
        "%zu escaped samples (%zu by MPFR)", channel_ok, channel_n, channel_mpfr);
@@ -646,8 +651,8 @@ static void check_stop(void)
 
 int main(void)
 {
-    /* reference values 5, bytes 2 + 12, locations 11 + 1 + 5, stop 1, shallow 7 x 2, deep 9 + 2 */
-    plan(5 + 14 + 17 + 1 + 14 + 11);
+    /* reference values 5, bytes 2 + 12, locations 11 + 1 + 5, stop 1, shallow 7 x 3, deep 9 + 2 */
+    plan(5 + 14 + 17 + 1 + 21 + 11);
     check_reference_values();
     check_bytes();
     check_location();

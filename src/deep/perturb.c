@@ -136,6 +136,72 @@ static inline struct fec derivative_step(const struct walk *s, struct fec D, str
     return fec_add(fec_mul(D, twice_w), add);
 }
 
+/* What run_double stopped at. */
+enum run_end {
+    RUN_ESCAPED, /* |w|^2 > escape2 after step k (not counted in k) */
+    RUN_OTHER    /* k reached the limit, or the next step needs step_extended */
+};
+
+/* The steps of the count loop while everything stays in plain doubles (the
+ * state in registers): exactly step's double path, from step *k up to limit.
+ * Stops before a step that needs step_extended, after a rebase into extended
+ * range (that step counted), or at an escape (then *w2 = |w|^2). */
+static enum run_end run_double(const struct deep_engine *e, struct walk *s, const struct delta *dc, uint32_t *k,
+                               uint32_t limit, double *w2_out)
+{
+    const struct deep_orbit *o = s->o;
+    const double *Zre = o->re, *Zim = o->im;
+    uint64_t last = o->last, m = s->m;
+    double zr = s->zr, zi = s->zi, wr = s->wr, wi = s->wi;
+    const double dcr = dc->re, dci = dc->im, escape2 = e->escape2;
+    uint32_t n = *k;
+    enum run_end end = RUN_OTHER;
+    while (n < limit && m + 1 < last) {
+        const double Zr = Zre[m], Zi = Zim[m];
+        const double nzr = 2.0 * (Zr * zr - Zi * zi) + (zr * zr - zi * zi) + dcr;
+        const double nzi = 2.0 * (Zr * zi + Zi * zr) + 2.0 * (zr * zi) + dci;
+        const double z2 = nzr * nzr + nzi * nzi;
+        if (!(z2 >= DEEP_TINY2))
+            break;
+        m++;
+        wr = Zre[m] + nzr;
+        wi = Zim[m] + nzi;
+        const double w2 = wr * wr + wi * wi;
+        if (w2 < z2) {
+            o = e->rebase;
+            Zre = o->re;
+            Zim = o->im;
+            last = o->last;
+            m = 0;
+            zr = wr;
+            zi = wi;
+            if (w2 < DEEP_TINY2) {
+                s->ext = 1;
+                s->zx = s->wx = fec_from_double(wr, wi);
+                n++;
+                break;
+            }
+        } else {
+            zr = nzr;
+            zi = nzi;
+        }
+        if (w2 > escape2) {
+            *w2_out = w2;
+            end = RUN_ESCAPED;
+            break;
+        }
+        n++;
+    }
+    s->o = o;
+    s->m = m;
+    s->zr = zr;
+    s->zi = zi;
+    s->wr = wr;
+    s->wi = wi;
+    *k = n;
+    return end;
+}
+
 /* Iterations between polls of the stop flag (a power of 2). */
 #define POLL_EVERY 4096u
 
@@ -178,14 +244,34 @@ static int deep_sample(const struct deep_engine *e, double u, double v, uint32_t
     double w2 = 0.0;
     if (s.o->last == 0) /* itermax 0: no step to take */
         k = itermax;
-    for (; k < itermax; k++) {
-        if (with_derivative)
+    if (with_derivative) {
+        for (; k < itermax; k++) {
             D = derivative_step(&s, D, Dadd);
-        w2 = step(e, &s, &dc);
-        if (w2 > e->escape2)
-            break;
-        if ((k & (POLL_EVERY - 1)) == POLL_EVERY - 1 && stop && *stop)
-            return -1;
+            w2 = step(e, &s, &dc);
+            if (w2 > e->escape2)
+                break;
+            if ((k & (POLL_EVERY - 1)) == POLL_EVERY - 1 && stop && *stop)
+                return -1;
+        }
+    } else {
+        /* the same steps, in runs of plain doubles between the extended ones */
+        uint32_t poll_at = k;
+        while (k < itermax) {
+            if (k >= poll_at) {
+                if (stop && *stop)
+                    return -1;
+                poll_at = itermax - k > POLL_EVERY ? k + POLL_EVERY : itermax;
+            }
+            if (!s.ext && run_double(e, &s, &dc, &k, poll_at, &w2) == RUN_ESCAPED)
+                break;
+            if (k >= poll_at)
+                continue;
+            /* the next step needs extended range (or ends the orbit) */
+            w2 = step_extended(e, &s, &dc);
+            if (w2 > e->escape2)
+                break;
+            k++;
+        }
     }
     *count = k;
     if (!smooth && !distance)
