@@ -58,8 +58,7 @@ struct walk {
     int ext;                   /* z is zx (below 2^-400) rather than (zr, zi) */
     double zr, zi;
     struct fec zx;
-    double wr, wi;             /* the full value rounded to doubles */
-    struct fec wx;             /* the full value, kept while ext */
+    double wr, wi;             /* the full value Z_m + z rounded to doubles */
 };
 
 /* One step of the walk in extended range, for every case the double path does
@@ -73,6 +72,17 @@ static double step_extended(const struct deep_engine *e, struct walk *s, const s
     double two_zr = 2.0 * o->re[s->m], two_zi = 2.0 * o->im[s->m];
     struct fec nz = fec_add(fec_add(fec_mul_double(z, two_zr, two_zi), fec_sqr(z)), dc->x);
     uint64_t m = ++s->m;
+    if (m < o->last && !fec_fits_double(nz) &&
+        (fabs(o->re[m]) >= 4 * DEEP_TINY || fabs(o->im[m]) >= 4 * DEEP_TINY)) {
+        /* |z| < 1.5 2^-400 <= |Z| - |z| <= |w|: no rebase, and w rounds to Z + z in doubles */
+        double zr, zi;
+        fec_to_double(nz, &zr, &zi);
+        s->ext = 1;
+        s->zx = nz;
+        s->wr = o->re[m] + zr;
+        s->wi = o->im[m] + zi;
+        return s->wr * s->wr + s->wi * s->wi;
+    }
     struct fec entry = m == o->last && o->tiny_end ? o->end : fec_from_double(o->re[m], o->im[m]);
     struct fec w = fec_add(entry, nz);
     if (m == o->last || fec_less(w, nz)) { /* rebase: the orbit through 0, from its start */
@@ -85,7 +95,6 @@ static double step_extended(const struct deep_engine *e, struct walk *s, const s
         s->zx = nz;
     else
         fec_to_double(nz, &s->zr, &s->zi);
-    s->wx = w;
     fec_to_double(w, &s->wr, &s->wi);
     return s->wr * s->wr + s->wi * s->wi;
 }
@@ -116,7 +125,7 @@ static inline double step(const struct deep_engine *e, struct walk *s, const str
                 s->zi = wi;
                 if (w2 < DEEP_TINY2) {
                     s->ext = 1;
-                    s->zx = s->wx = fec_from_double(wr, wi);
+                    s->zx = fec_from_double(wr, wi);
                 }
             } else {
                 s->zr = nzr;
@@ -128,10 +137,13 @@ static inline double step(const struct deep_engine *e, struct walk *s, const str
     return step_extended(e, s, dc);
 }
 
-/* The derivative step D -> 2 w D + add, w the current full value (D = dw/du). */
+/* The derivative step D -> 2 w D + add, w the current full value (D = dw/du):
+ * in extended range Z_m + z (entry m < last is exact in doubles), else the
+ * doubles (w is then at least 2^-400). */
 static inline struct fec derivative_step(const struct walk *s, struct fec D, struct fec add)
 {
-    struct fec twice_w = s->ext ? s->wx : fec_from_double(s->wr, s->wi);
+    struct fec twice_w = s->ext ? fec_add(fec_from_double(s->o->re[s->m], s->o->im[s->m]), s->zx)
+                                : fec_from_double(s->wr, s->wi);
     twice_w.e += 1;
     return fec_add(fec_mul(D, twice_w), add);
 }
@@ -177,7 +189,7 @@ static enum run_end run_double(const struct deep_engine *e, struct walk *s, cons
             zi = wi;
             if (w2 < DEEP_TINY2) {
                 s->ext = 1;
-                s->zx = s->wx = fec_from_double(wr, wi);
+                s->zx = fec_from_double(wr, wi);
                 n++;
                 break;
             }
@@ -232,8 +244,7 @@ static int deep_sample(const struct deep_engine *e, double u, double v, uint32_t
         D = zero;
         Dadd = e->d;
     }
-    s.wx = fec_add(fec_from_double(s.o->re[0], s.o->im[0]), s.zx);
-    fec_to_double(s.wx, &s.wr, &s.wi);
+    fec_to_double(fec_add(fec_from_double(s.o->re[0], s.o->im[0]), s.zx), &s.wr, &s.wi);
     if (fec_fits_double(s.zx)) {
         s.ext = 0;
         fec_to_double(s.zx, &s.zr, &s.zi);
