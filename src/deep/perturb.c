@@ -1,0 +1,331 @@
+/* perturb.c - the per-sample loop of deep views: deltas from the reference orbit, rebasing, double or floatexp, channels. */
+#include "deep_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "channels.h"
+
+struct deep_engine {
+    int julia;
+    const struct deep_orbit *start;  /* the orbit samples begin on (the centre's) */
+    const struct deep_orbit *rebase; /* the orbit through 0 that samples rebase onto */
+    struct fec d;                    /* the pixel spacing (real) */
+    double escape2, radius2;
+    uint32_t itermax;
+};
+
+struct deep_engine *deep_engine_new(const struct deep_reference *ref, const struct deep_location *loc,
+                                    double smooth_radius, char *err, size_t errlen)
+{
+    if (!deep_reference_fits(ref, loc, err, errlen))
+        return NULL;
+    if (!(smooth_radius > 0.0) || !isfinite(smooth_radius * smooth_radius)) {
+        snprintf(err, errlen, "the smooth radius must be positive and its square finite (got %g)", smooth_radius);
+        return NULL;
+    }
+    struct deep_engine *e = calloc(1, sizeof *e);
+    if (!e) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    e->julia = ref->fractal == FRACTAL_JULIA;
+    e->start = &ref->orbit[0];
+    e->rebase = &ref->orbit[e->julia ? 1 : 0];
+    e->d = deep_spacing(loc);
+    e->escape2 = loc->threshold * loc->threshold;
+    e->radius2 = smooth_radius * smooth_radius;
+    e->itermax = loc->itermax;
+    return e;
+}
+
+void deep_engine_free(struct deep_engine *e)
+{
+    free(e);
+}
+
+/* The sample's constant term: c minus the reference's C (Mandelbrot), 0 (Julia). */
+struct delta {
+    double re, im; /* rounded to doubles (possibly 0): used while z is in double range */
+    struct fec x;  /* exact to 53 bits: used while z is in extended range */
+};
+
+/* Where a sample's orbit is: the full value is Z_m + z on orbit o. */
+struct walk {
+    const struct deep_orbit *o;
+    uint64_t m;                /* < o->last between steps */
+    int ext;                   /* z is zx (below 2^-400) rather than (zr, zi) */
+    double zr, zi;
+    struct fec zx;
+    double wr, wi;             /* the full value Z_m + z rounded to doubles */
+};
+
+/* One step of the walk in extended range, for every case the double path does
+ * not take: z or its successor below 2^-400, the end of the orbit (rebase, in
+ * extended range when the end entry is tiny), and rebasing with a tiny full
+ * value. Returns |w|^2 (rounded to a double) of the new full value w. */
+static double step_extended(const struct deep_engine *e, struct walk *s, const struct delta *dc)
+{
+    const struct deep_orbit *o = s->o;
+    struct fec z = s->ext ? s->zx : fec_from_double(s->zr, s->zi);
+    double two_zr = 2.0 * o->re[s->m], two_zi = 2.0 * o->im[s->m];
+    struct fec nz = fec_add(fec_add(fec_mul_double(z, two_zr, two_zi), fec_sqr(z)), dc->x);
+    uint64_t m = ++s->m;
+    if (m < o->last && !fec_fits_double(nz) &&
+        (fabs(o->re[m]) >= 4 * DEEP_TINY || fabs(o->im[m]) >= 4 * DEEP_TINY)) {
+        /* |z| < 1.5 2^-400 <= |Z| - |z| <= |w|: no rebase, and w rounds to Z + z in doubles */
+        double zr, zi;
+        fec_to_double(nz, &zr, &zi);
+        s->ext = 1;
+        s->zx = nz;
+        s->wr = o->re[m] + zr;
+        s->wi = o->im[m] + zi;
+        return s->wr * s->wr + s->wi * s->wi;
+    }
+    struct fec entry = m == o->last && o->tiny_end ? o->end : fec_from_double(o->re[m], o->im[m]);
+    struct fec w = fec_add(entry, nz);
+    if (m == o->last || fec_less(w, nz)) { /* rebase: the orbit through 0, from its start */
+        s->o = e->rebase;
+        s->m = 0;
+        nz = w;
+    }
+    s->ext = !fec_fits_double(nz);
+    if (s->ext)
+        s->zx = nz;
+    else
+        fec_to_double(nz, &s->zr, &s->zi);
+    fec_to_double(w, &s->wr, &s->wi);
+    return s->wr * s->wr + s->wi * s->wi;
+}
+
+/* One step z -> 2 Z_m z + z^2 + dc, m -> m + 1, then w = Z_m + z and the
+ * rebase test (|w| < |z|: z = w on the rebase orbit at m = 0). Plain doubles
+ * while z stays at or above 2^-400 and the orbit does not end; otherwise
+ * step_extended. Returns |w|^2. */
+static inline double step(const struct deep_engine *e, struct walk *s, const struct delta *dc)
+{
+    const struct deep_orbit *o = s->o;
+    if (!s->ext && s->m + 1 < o->last) {
+        const double Zr = o->re[s->m], Zi = o->im[s->m];
+        const double zr = s->zr, zi = s->zi;
+        const double nzr = 2.0 * (Zr * zr - Zi * zi) + (zr * zr - zi * zi) + dc->re;
+        const double nzi = 2.0 * (Zr * zi + Zi * zr) + 2.0 * (zr * zi) + dc->im;
+        const double z2 = nzr * nzr + nzi * nzi;
+        if (z2 >= DEEP_TINY2) {
+            const uint64_t m = ++s->m;
+            const double wr = o->re[m] + nzr, wi = o->im[m] + nzi;
+            const double w2 = wr * wr + wi * wi;
+            s->wr = wr;
+            s->wi = wi;
+            if (w2 < z2) { /* rebase; w = Z + z is exact here (Sterbenz) */
+                s->o = e->rebase;
+                s->m = 0;
+                s->zr = wr;
+                s->zi = wi;
+                if (w2 < DEEP_TINY2) {
+                    s->ext = 1;
+                    s->zx = fec_from_double(wr, wi);
+                }
+            } else {
+                s->zr = nzr;
+                s->zi = nzi;
+            }
+            return w2;
+        }
+    }
+    return step_extended(e, s, dc);
+}
+
+/* The derivative step D -> 2 w D + add, w the current full value (D = dw/du):
+ * in extended range Z_m + z (entry m < last is exact in doubles), else the
+ * doubles (w is then at least 2^-400). */
+static inline struct fec derivative_step(const struct walk *s, struct fec D, struct fec add)
+{
+    struct fec twice_w = s->ext ? fec_add(fec_from_double(s->o->re[s->m], s->o->im[s->m]), s->zx)
+                                : fec_from_double(s->wr, s->wi);
+    twice_w.e += 1;
+    return fec_add(fec_mul(D, twice_w), add);
+}
+
+/* What run_double stopped at. */
+enum run_end {
+    RUN_ESCAPED, /* |w|^2 > escape2 after step k (not counted in k) */
+    RUN_OTHER    /* k reached the limit, or the next step needs step_extended */
+};
+
+/* The steps of the count loop while everything stays in plain doubles (the
+ * state in registers): exactly step's double path, from step *k up to limit.
+ * Stops before a step that needs step_extended, after a rebase into extended
+ * range (that step counted), or at an escape (then *w2 = |w|^2). */
+static enum run_end run_double(const struct deep_engine *e, struct walk *s, const struct delta *dc, uint32_t *k,
+                               uint32_t limit, double *w2_out)
+{
+    const struct deep_orbit *o = s->o;
+    const double *Zre = o->re, *Zim = o->im;
+    uint64_t last = o->last, m = s->m;
+    double zr = s->zr, zi = s->zi, wr = s->wr, wi = s->wi;
+    const double dcr = dc->re, dci = dc->im, escape2 = e->escape2;
+    uint32_t n = *k;
+    enum run_end end = RUN_OTHER;
+    while (n < limit && m + 1 < last) {
+        const double Zr = Zre[m], Zi = Zim[m];
+        const double nzr = 2.0 * (Zr * zr - Zi * zi) + (zr * zr - zi * zi) + dcr;
+        const double nzi = 2.0 * (Zr * zi + Zi * zr) + 2.0 * (zr * zi) + dci;
+        const double z2 = nzr * nzr + nzi * nzi;
+        if (!(z2 >= DEEP_TINY2))
+            break;
+        m++;
+        wr = Zre[m] + nzr;
+        wi = Zim[m] + nzi;
+        const double w2 = wr * wr + wi * wi;
+        if (w2 < z2) {
+            o = e->rebase;
+            Zre = o->re;
+            Zim = o->im;
+            last = o->last;
+            m = 0;
+            zr = wr;
+            zi = wi;
+            if (w2 < DEEP_TINY2) {
+                s->ext = 1;
+                s->zx = fec_from_double(wr, wi);
+                n++;
+                break;
+            }
+        } else {
+            zr = nzr;
+            zi = nzi;
+        }
+        if (w2 > escape2) {
+            *w2_out = w2;
+            end = RUN_ESCAPED;
+            break;
+        }
+        n++;
+    }
+    s->o = o;
+    s->m = m;
+    s->zr = zr;
+    s->zi = zi;
+    s->wr = wr;
+    s->wi = wi;
+    *k = n;
+    return end;
+}
+
+/* Iterations between polls of the stop flag (a power of 2). */
+#define POLL_EVERY 4096u
+
+/* Count and channels of the sample at pixel-unit offsets (u, v). Returns 0,
+ * or -1 when *stop was set. */
+static int deep_sample(const struct deep_engine *e, double u, double v, uint32_t *count, float *smooth,
+                       float *distance, const volatile int *stop)
+{
+    const struct fec zero = fec_norm(0.0, 0.0, 0);
+    const struct fec offset = fec_norm(u * e->d.re, v * e->d.re, e->d.e); /* (u + i v) d */
+    struct delta dc = {0.0, 0.0, zero};
+    struct walk s = {.o = e->start, .m = 0, .ext = 1, .zx = zero};
+    struct fec D, Dadd; /* the derivative and its step's constant term */
+    if (e->julia) {
+        /* z_0 = centre + offset: the delta from the centre's orbit, or, when
+         * that orbit is a single (tiny) entry, the full value on the critical orbit */
+        s.zx = offset;
+        if (s.o->last == 0) {
+            struct fec entry0 = s.o->tiny_end ? s.o->end : fec_from_double(s.o->re[0], s.o->im[0]);
+            s.zx = fec_add(entry0, offset);
+            s.o = e->rebase;
+        }
+        D = e->d;
+        Dadd = zero;
+    } else {
+        dc.x = offset;
+        fec_to_double(offset, &dc.re, &dc.im);
+        D = zero;
+        Dadd = e->d;
+    }
+    fec_to_double(fec_add(fec_from_double(s.o->re[0], s.o->im[0]), s.zx), &s.wr, &s.wi);
+    if (fec_fits_double(s.zx)) {
+        s.ext = 0;
+        fec_to_double(s.zx, &s.zr, &s.zi);
+    }
+    const int with_derivative = distance != NULL;
+    const uint32_t itermax = e->itermax;
+    uint32_t k = 0;
+    double w2 = 0.0;
+    if (s.o->last == 0) /* itermax 0: no step to take */
+        k = itermax;
+    if (with_derivative) {
+        for (; k < itermax; k++) {
+            D = derivative_step(&s, D, Dadd);
+            w2 = step(e, &s, &dc);
+            if (w2 > e->escape2)
+                break;
+            if ((k & (POLL_EVERY - 1)) == POLL_EVERY - 1 && stop && *stop)
+                return -1;
+        }
+    } else {
+        /* the same steps, in runs of plain doubles between the extended ones */
+        uint32_t poll_at = k;
+        while (k < itermax) {
+            if (k >= poll_at) {
+                if (stop && *stop)
+                    return -1;
+                poll_at = itermax - k > POLL_EVERY ? k + POLL_EVERY : itermax;
+            }
+            if (!s.ext && run_double(e, &s, &dc, &k, poll_at, &w2) == RUN_ESCAPED)
+                break;
+            if (k >= poll_at)
+                continue;
+            /* the next step needs extended range (or ends the orbit) */
+            w2 = step_extended(e, &s, &dc);
+            if (w2 > e->escape2)
+                break;
+            k++;
+        }
+    }
+    *count = k;
+    if (!smooth && !distance)
+        return 0;
+    float sm = NAN, di = NAN;
+    if (k < itermax) {
+        /* follow the escaped orbit to |w| > radius, as channel_sample does */
+        const uint64_t escaped_at = (uint64_t)k + 1;
+        for (uint64_t j = escaped_at;; j++) {
+            if (w2 > e->radius2) {
+                if (isfinite(w2)) {
+                    sm = (float)((double)j - log2(0.5 * log2(w2)));
+                    double modulus = sqrt(w2);
+                    double dmod = hypot(D.re, D.im);
+                    di = (float)fe_scale(modulus * log(modulus) / dmod, -D.e);
+                }
+                break;
+            }
+            if (j >= escaped_at + CHANNEL_EXTRA_STEPS_MAX || isnan(w2))
+                break;
+            if (with_derivative)
+                D = derivative_step(&s, D, Dadd);
+            w2 = step(e, &s, &dc);
+        }
+    }
+    if (smooth)
+        *smooth = sm;
+    if (distance)
+        *distance = di;
+    return 0;
+}
+
+uint64_t deep_engine_row(const struct deep_engine *e, const double *u, double v, size_t n, uint32_t *counts,
+                         float *smooth, float *distance, const volatile int *stop)
+{
+    uint64_t iterations = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (stop && *stop)
+            return iterations;
+        if (deep_sample(e, u[i], v, &counts[i], smooth ? &smooth[i] : NULL, distance ? &distance[i] : NULL,
+                        stop))
+            return iterations;
+        iterations += counts[i];
+    }
+    return iterations;
+}
