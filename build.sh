@@ -26,7 +26,7 @@ case $mpi in
 esac
 
 packages="autoconf automake make gcc pkg-config $mpi_packages
-hdf5-tools libpng-dev zlib1g-dev python3-numpy python3-h5py python3-pil pngcheck valgrind
+hdf5-tools libpng-dev zlib1g-dev libmpfr-dev python3-numpy python3-h5py python3-pil pngcheck valgrind
 python3-xarray python3-netcdf4 python3-h5netcdf python3-matplotlib netcdf-bin"
 missing=""
 for p in $packages; do
