@@ -290,14 +290,21 @@ static long floor_log2(double a)
     return (long)e - 1;
 }
 
-/* The working precision for the next step: enough that this step's roundings,
- * at most 16 (|z|^2 + |c| + 1) ulps, stay below 2^-20 of the error bound the
- * orbit already carries (so that n steps add at most (1 + 2^-20)^n to it),
- * in whole limbs, between 64 bits and the view's precision plus 32 bits. */
+/* The working precision for the next step, z_{k+1} = z_k^2 + c: enough that
+ * its roundings, at most 16 (|z_k|^2 + |c| + 1) ulps, stay below 2^-20 of the
+ * error that the step carries over, 2 |z_k| E_k (so that n steps add at most a
+ * factor (1 + 2^-20)^n to the bound: the bound, and so the counts it
+ * certifies, are those of the full precision up to that factor). Where the
+ * orbit passes near 0 the carried error shrinks and the precision rises again,
+ * up to the view's precision plus 32 bits; never below 64 bits; whole limbs. */
 static mpfr_prec_t working_precision(const struct frame *f, const struct bound *err, double abs_z, double abs_c)
 {
-    long bits = (long)f->prec + 20 + 4 + 1 + floor_log2(abs_z * abs_z + abs_c + 1.0) - err->exponent;
     long most = (long)f->prec + 32;
+    double carried = 2.0 * abs_z * err->mantissa; /* 2 |z_k| E_k in units 2^(err->exponent - f->prec) */
+    long bits = most;
+    if (carried > 0x1p-900)
+        bits = (long)f->prec + 20 + 4 + 1 + floor_log2(abs_z * abs_z + abs_c + 1.0) - floor_log2(carried) -
+               err->exponent;
     if (bits > most)
         bits = most;
     if (bits < 64)
