@@ -13,21 +13,26 @@
  * count is the smallest k in 0..itermax-1 with |z_{k+1}|^2 > threshold^2, or
  * itermax when there is none. threshold^2 is formed exactly.
  *
- * Precision. All of a sample's arithmetic (its coordinates, every iteration,
- * the escape test) runs at P bits, by default
+ * Precision. A sample's coordinates are computed at P bits, by default
  *     P = 64 + max(0, bits of Z H) + max(0, bits of max(|cre|, |cim|, 1))
- * i.e. 64 bits below the pixel spacing. The whole orbit stays at P bits: an
- * error e in z_k reaches z_n multiplied by |dz_n/dz_k| = prod |2 z_j|, which for
- * a sample near the boundary grows to about 1 / (its distance to the set), so
- * the bits that one might hope to drop once |z| is large are exactly the ones
- * that carry the sample's offset from its neighbours; no reduction is made.
- * Instead each sample carries a first-order bound on its accumulated error,
- *     E_0 = rounding of the sample,  E_{k+1} = 2 |z_k| E_k + E_k^2 + rounding of step k,
- * and a sample whose escape test came within that bound of threshold^2 at some
- * step (or whose bound reached 1) is counted as "uncertain" in the summary:
- * its count may differ from the exact one. Every other count is certified, up
- * to the bound being first order in the roundings (their products are far
- * below 2^-P).
+ * i.e. 64 bits below the pixel spacing. Each sample carries a bound on the
+ * error of its orbit (rigorous, up to the double rounding of the bound itself,
+ * which factors of 1 + 1e-12 cover):
+ *     E_0 = the sample's rounding,  E_{k+1} = 2 |z_k| E_k + 2 E_k^2 + the roundings of step k,
+ * and a sample whose escape test came within that bound of threshold^2 at
+ * some step (or whose bound reached 1/4) is counted as "uncertain" in the
+ * summary: its count may differ from the exact one. Every other count is
+ * certified: the exact orbit of the exact sample makes the same comparisons.
+ * An error at step k reaches step n multiplied by prod |2 z_j|, which for a
+ * sample near the boundary grows to about 1 / (its distance to the set): the
+ * low bits carry the sample's offset from its neighbours until late in the
+ * orbit. So the working precision of step k is not fixed: it is chosen so that
+ * the step's roundings stay below 2^-20 of the error the step carries over,
+ * 2 |z_k| E_k (see working_precision), which keeps the bound within a factor
+ * (1 + 2^-20)^n of the full-precision one; it falls as the orbit amplifies
+ * (about 1.7x faster at 1e1000) and rises again where the orbit passes near
+ * 0. --full-precision keeps P bits throughout; tests/0210-mpfr-reference.t
+ * checks that both give the same counts.
  *
  * Output: the counts as raw little-endian uint32, row 0 first, to --output
  * (default standard output). With --stride S only the columns i = 0, S, 2S, ...
