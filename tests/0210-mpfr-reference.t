@@ -4,7 +4,7 @@
 need_python numpy
 : "${MPFR_REFERENCE:?run the tests through make check}"
 [ -x "$MPFR_REFERENCE" ] || skip_all "$MPFR_REFERENCE was not built (make check builds it)"
-plan 25
+plan 27
 
 # ref ARGS...: mpfr_reference, its exact command logged.
 ref() {
@@ -38,7 +38,8 @@ mandelbrot-whole mandelbrot -0.75 0 1 200 0 0
 seahorse-1e3 mandelbrot -0.7436 0.1318 1e3 500 0 0
 third-limb-1e3 mandelbrot -0.16 1.035 1e3 1000 0 0
 misiurewicz-1e6 mandelbrot -0.10109636384562 0.95628651080914 1e6 1000 0 0
-seed-julia-1e4 julia 0.1 0.3 1e4 300 -0.8 0.156
+classic-julia-1e4 julia 0.1 0.3 1e4 300 -0.8 0.156
+seed-julia-1e6 julia 1.38986116785491869 0.25637849345397388 1e6 1000 -0.835 -0.2321
 julia-i-1e6 julia -0.000376450452039851 1.03258411873782369 1e6 1000 0 1
 VIEWS
 

@@ -194,7 +194,10 @@ MISIUREWICZ = {
 #   minibrot: (Misiurewicz point, log10 of the wanted size) - the minibrot by
 #             ball period and Newton near it, zoom 1 / |size|
 #   misiurewicz: (Misiurewicz point, zoom) - a view centred on the point
-#   julia: (c, zoom, seed) - a view centred on a preimage of alpha
+#   julia: (c, zoom, seed) - a view centred on a preimage of alpha; c is the
+#          program's default (seed) constant -0.835 - 0.2321i, the classic
+#          -0.8 + 0.156i (both Cantor sets: 0 escapes at steps 38 and 251), or
+#          i (a dendrite)
 LOCATIONS = [
     ("mandelbrot-1e20", "minibrot", ("M_4_1_third", -21), 2000),
     ("mandelbrot-1e50", "minibrot", ("M_4_1_east", -51), 2000),
@@ -207,8 +210,10 @@ LOCATIONS = [
     ("misiurewicz-spiral-1e100", "misiurewicz", ("M_5_1_spiral", "1e100"), 3000),
     ("misiurewicz-1e1000", "misiurewicz", ("M_5_1_antenna", "1e1000"), 3000),
     ("misiurewicz-i-1e1000", "misiurewicz", ("M_2_2_i", "1e1000"), 3000),
-    ("julia-seed-1e20", "julia", ((-0.8, 0.156), "1e20", 1), 1000),
-    ("julia-seed-1e100", "julia", ((-0.8, 0.156), "1e100", 1), 2000),
+    ("julia-seed-1e20", "julia", ((-0.835, -0.2321), "1e20", 3), 1000),
+    ("julia-seed-1e100", "julia", ((-0.835, -0.2321), "1e100", 3), 2000),
+    ("julia-classic-1e20", "julia", ((-0.8, 0.156), "1e20", 1), 1000),
+    ("julia-classic-1e100", "julia", ((-0.8, 0.156), "1e100", 1), 2000),
     ("julia-i-1e20", "julia", ((0.0, 1.0), "1e20", 2), 1000),
     ("julia-i-1e100", "julia", ((0.0, 1.0), "1e100", 2), 2000),
 ]
