@@ -54,6 +54,12 @@ HEADER = """\
 # carry log10(zoom) + 40 digits, enough for 1080-row frames with margin. The
 # "# how:" line above each location says how it was found; "-bench" locations
 # are the same views with a larger itermax for 1920 x 1080 benchmark frames.
+# Outside a minibrot of period p framed at zoom 1 / size, counts start near
+# 11 p (the orbit needs ~11 renormalised steps to leave), so the 1e1000 minibrot
+# (p = 859) needs itermax 15000; misiurewicz-1e1000 (counts 1709..1734) and
+# misiurewicz-i-1e1000 (2657..2685) are the 1e1000 views with itermax 3000.
+# tests/mpfr_reference on one core, whole 96 x 64 views: misiurewicz-1e1000
+# 15 s, misiurewicz-i-1e1000 42 s, mandelbrot-1e1000 187 s (--stride 4: 1/16).
 """
 
 
