@@ -6,7 +6,7 @@ need_python h5py
 REFERENCE_PROGRAM=${MPFR_REFERENCE:-$(dirname "$MPIFRACTAL")/../tests/mpfr_reference}
 [ -x "$REFERENCE_PROGRAM" ] || skip_all "tests/mpfr_reference is not built (make check builds it)"
 LOCATIONS=$TESTS_SRCDIR/deep-locations.txt
-plan 34
+plan 35
 
 # location NAME: sets fractal, julia_re, julia_im, zoom, itermax, cre, cim from tests/deep-locations.txt.
 location() {
@@ -40,7 +40,7 @@ deep_case julia-seed-1e100 2
 deep_case julia-i-1e100 2
 
 # Where doubles still work, the two engines agree, and perturbation matches MPFR.
-for z in 1e5 1e8 1e10; do
+for z in 1e5 1e7 1e9; do
     at="--center-re -0.10109636384562216102578544573862256546 --center-im 0.95628651080914150077109605772997743580 --zoom $z"
     common="-f mandelbrot $at -M 1000 -R 96 --height 64 --quiet"
     check "zoom $z: double and perturbation agree on at least 99.9% of the samples, and with MPFR" sh -c "
@@ -77,8 +77,8 @@ check ".kfr: the same counts as the options, and one note naming what was ignore
 
 # Stopped and resumed: the same file as an uninterrupted render.
 location misiurewicz-1e1000
-slow="$(view_options) -R 400 --height 300 --band-rows 4 --quiet"
-check "1e-1000, 400 x 300: uninterrupted" run 2 $slow -o whole.h5
+slow="$(view_options) -R 800 --height 600 --band-rows 4 --quiet"
+check "1e-1000, 800 x 600: uninterrupted" run 2 $slow -o whole.h5
 echo "# $MPIEXEC -n 2 $MPIFRACTAL $slow -o cut.h5, then SIGTERM to the ranks"
 timeout 120 $MPIEXEC -n 2 "$MPIFRACTAL" $slow -o cut.h5 </dev/null 2>cut.err &
 launcher=$!
