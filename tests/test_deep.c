@@ -199,6 +199,35 @@ static void check_bytes(void)
     b2[12] = 7;
     fix_checksum(b2, n);
     refused(b2, n, "an unknown fractal (checksum fixed)", "fractal");
+    /* random damage with a valid checksum: refused, or a reference the engine
+     * runs on without fault (the sanitizer build watches) */
+    unsigned seed = 12345;
+    int accepted = 0, tries = 300;
+    for (int t = 0; t < tries; t++) {
+        memcpy(b2, b, n);
+        for (int f = 0; f < 1 + t % 4; f++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % (n - 8);
+            seed = seed * 1103515245u + 12345u;
+            b2[at] ^= (unsigned char)(1u << ((seed >> 16) % 8));
+        }
+        fix_checksum(b2, n);
+        struct deep_reference *r = deep_reference_from_bytes(b2, n, err, sizeof err);
+        if (r) {
+            accepted++;
+            struct deep_engine *e = deep_engine_new(r, &loc, 65536.0, err, sizeof err);
+            if (e) {
+                double u[4] = {-1.5, -0.5, 0.5, 1.5};
+                uint32_t c[4];
+                float sm[4], di[4];
+                deep_engine_row(e, u, 0.5, 4, c, sm, di, NULL);
+            }
+            deep_engine_free(e);
+            deep_reference_free(r);
+        }
+    }
+    ok(1, "%d randomly damaged copies (checksums fixed): %d refused, %d accepted and run", tries, tries - accepted,
+       accepted);
     free(b);
     free(b2);
     deep_reference_free(ref);
@@ -651,8 +680,8 @@ static void check_stop(void)
 
 int main(void)
 {
-    /* reference values 5, bytes 2 + 12, locations 11 + 1 + 5, stop 1, shallow 7 x 3, deep 9 + 2 */
-    plan(5 + 14 + 17 + 1 + 21 + 11);
+    /* reference values 5, bytes 2 + 13, locations 11 + 1 + 5, stop 1, shallow 7 x 3, deep 9 + 2 */
+    plan(5 + 15 + 17 + 1 + 21 + 11);
     check_reference_values();
     check_bytes();
     check_location();
