@@ -199,6 +199,35 @@ static void check_bytes(void)
     b2[12] = 7;
     fix_checksum(b2, n);
     refused(b2, n, "an unknown fractal (checksum fixed)", "fractal");
+    /* random damage with a valid checksum: refused, or a reference the engine
+     * runs on without fault (the sanitizer build watches) */
+    unsigned seed = 12345;
+    int accepted = 0, tries = 300;
+    for (int t = 0; t < tries; t++) {
+        memcpy(b2, b, n);
+        for (int f = 0; f < 1 + t % 4; f++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % (n - 8);
+            seed = seed * 1103515245u + 12345u;
+            b2[at] ^= (unsigned char)(1u << ((seed >> 16) % 8));
+        }
+        fix_checksum(b2, n);
+        struct deep_reference *r = deep_reference_from_bytes(b2, n, err, sizeof err);
+        if (r) {
+            accepted++;
+            struct deep_engine *e = deep_engine_new(r, &loc, 65536.0, err, sizeof err);
+            if (e) {
+                double u[4] = {-1.5, -0.5, 0.5, 1.5};
+                uint32_t c[4];
+                float sm[4], di[4];
+                deep_engine_row(e, u, 0.5, 4, c, sm, di, NULL);
+            }
+            deep_engine_free(e);
+            deep_reference_free(r);
+        }
+    }
+    ok(1, "%d randomly damaged copies (checksums fixed): %d refused, %d accepted and run", tries, tries - accepted,
+       accepted);
     free(b);
     free(b2);
     deep_reference_free(ref);
@@ -218,7 +247,8 @@ static void check_location(void)
         {"1.2.3", "0", "1e10", 16, "--center-re"}, {"", "0", "1e10", 16, "--center-re"},
         {"--1", "0", "1e10", 16, "--center-re"},   {"0", "0", "0", 16, "--zoom"},
         {"0", "0", "-1e5", 16, "--zoom"},          {"0", "0", "1e9999999", 16, "--zoom"},
-        {"0", "0", " 1e5", 16, "--zoom"},          {"0", "1e400", "1e5", 16, "--center-im"},
+        {"0", "0", " 1e5", 16, "--zoom"},          {"0", "0", "1e-999999999", 16, "between"},
+        {"0", "0", "0.000e5", 16, "positive"},          {"0", "1e400", "1e5", 16, "--center-im"},
         {"0", "0", "1e5", 1, "--resolution"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -485,7 +515,7 @@ static mpfr_prec_t direct_precision(const struct deep_location *loc)
 struct deep_view {
     enum fractal_kind fractal;
     const char *zoom;
-    int period; /* Mandelbrot: the nucleus's period; Julia: the preimage's depth */
+    int period; /* Mandelbrot: the nucleus's period (minus the cycle's at a Misiurewicz point); Julia: the preimage's depth */
     uint32_t itermax;
     size_t width, height;
     const char *cre, *cim;
@@ -493,7 +523,7 @@ struct deep_view {
 
 /* The views' centres, found once with short MPFR / mpmath scripts:
  * Mandelbrot: nuclei near the Misiurewicz point c = i. The lowest period in the
- * disk of radius r = m 10^-k around i + m 10^-k (1 + i) (the ball method:
+ * disk of radius r = m 10^-k (10^-11 for k = 10) around i + m 10^-k (1 + i) (the ball method:
  * iterate z and dz/dc from 0 until |z| < |dz| r), then Newton's method on
  * f_c^p(0) = 0 with dz_{k+1} = 2 z_k dz_k + 1 from that centre, 40 steps at
  * 8k + 300 bits (k, m = 10, 1; 50, 1; 150, 1; 500, 3); the size estimate
@@ -623,8 +653,11 @@ static void check_deep(const struct deep_view *view, size_t w, size_t h)
     ok(equal * 1000 >= w * h * 999,
        "%s zoom %s (%s %d), itermax %u: %zu samples, %zu equal to a direct MPFR iteration at %ld bits (%zu differ; "
        "%zu distinct counts, %zu at itermax; reference %llu entries, %ld bits)",
-       fractal_name(view->fractal), view->zoom, view->fractal == FRACTAL_MANDELBROT ? "nucleus of period" : "preimage of 0, depth",
-       view->period, itermax, w * h, equal, (long)prec, w * h - equal, distinct(direct, w * h), at_max,
+       fractal_name(view->fractal), view->zoom,
+       view->fractal == FRACTAL_JULIA ? "preimage of 0, depth"
+       : view->period > 0           ? "nucleus of period"
+                                    : "Misiurewicz point, cycle of period",
+       abs(view->period), itermax, w * h, equal, (long)prec, w * h - equal, distinct(direct, w * h), at_max,
        (unsigned long long)deep_reference_length(ref), deep_reference_precision(ref));
     free(deep);
     free(direct);
@@ -651,8 +684,8 @@ static void check_stop(void)
 
 int main(void)
 {
-    /* reference values 5, bytes 2 + 12, locations 11 + 1 + 5, stop 1, shallow 7 x 3, deep 9 + 2 */
-    plan(5 + 14 + 17 + 1 + 21 + 11);
+    /* reference values 5, bytes 2 + 13, locations 13 + 1 + 5, stop 1, shallow 7 x 3, deep 9 + 2 */
+    plan(5 + 15 + 19 + 1 + 21 + 11);
     check_reference_values();
     check_bytes();
     check_location();
@@ -675,7 +708,7 @@ int main(void)
     struct deep_view bulb = {FRACTAL_MANDELBROT, "1e300", 2, 300, 24, 16, "-1", "0"};
     check_deep(&bulb, bulb.width, bulb.height);
     /* the Misiurewicz point i at 1e1000: the reference never escapes nor ends; samples leave it after ~1330 steps */
-    struct deep_view misiurewicz = {FRACTAL_MANDELBROT, "1e1000", 0, 3000, 12, 8, "0", "1"};
+    struct deep_view misiurewicz = {FRACTAL_MANDELBROT, "1e1000", -2, 3000, 12, 8, "0", "1"};
     check_deep(&misiurewicz, misiurewicz.width, misiurewicz.height);
     return done_testing();
 }

@@ -29,16 +29,18 @@ static inline double fe_pow2(int64_t k)
     return d;
 }
 
-/* x 2^k for any k, correctly rounded (0 or infinity when out of range). */
+/* x 2^k for |x| < 2 and any k: 0 below the subnormals, infinity above
+ * DBL_MAX. Without library calls for every k below 1024 (results in the
+ * subnormal range may round twice). */
 static inline double fe_scale(double x, int64_t k)
 {
     if (k >= -1022 && k <= 1023)
         return x * fe_pow2(k);
-    if (k < -2200)
+    if (k < -1076) /* |x 2^k| < 2^-1075: rounds to 0 */
         return 0.0 * x;
-    if (k > 2200)
-        k = 2200;
-    return ldexp(x, (int)k);
+    if (k < -1022)
+        return x * fe_pow2(k + 64) * fe_pow2(-64);
+    return ldexp(x, k > 2200 ? 2200 : (int)k);
 }
 
 /* The normalised form of (re + i im) 2^e. Infinite or NaN parts are kept as

@@ -62,6 +62,15 @@ double deep_stop_radius(const struct deep_location *loc)
     return loc->threshold > DEEP_REFERENCE_RADIUS ? loc->threshold : DEEP_REFERENCE_RADIUS;
 }
 
+/* 1 if the mantissa of a valid decimal has a digit other than 0. */
+static int has_nonzero_digit(const char *s)
+{
+    for (; *s && *s != 'e' && *s != 'E'; s++)
+        if (*s >= '1' && *s <= '9')
+            return 1;
+    return 0;
+}
+
 /* Writes "OPTION: REASON ('TEXT')" into err, TEXT shortened to 40 characters. */
 static int bad(char *err, size_t errlen, const char *option, const char *reason, const char *text)
 {
@@ -99,9 +108,9 @@ int deep_location_check(const struct deep_location *loc, char *err, size_t errle
     }
     if (ret == 0) {
         deep_decimal_to_mpfr(x, loc->zoom);
-        if (!mpfr_number_p(x) || mpfr_sgn(x) <= 0)
+        if (loc->zoom[0] == '-' || !has_nonzero_digit(loc->zoom))
             ret = bad(err, errlen, "--zoom", "must be positive", loc->zoom);
-        else if (labs((long)mpfr_get_exp(x)) > DEEP_ZOOM_EXP2_MAX)
+        else if (!mpfr_regular_p(x) || labs((long)mpfr_get_exp(x)) > DEEP_ZOOM_EXP2_MAX)
             ret = bad(err, errlen, "--zoom", "must be between 1e-1200000 and 1e1200000", loc->zoom);
     }
     mpfr_clear(x);

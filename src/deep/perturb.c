@@ -297,7 +297,8 @@ static int deep_sample(const struct deep_engine *e, double u, double v, uint32_t
                     sm = (float)((double)j - log2(0.5 * log2(w2)));
                     double modulus = sqrt(w2);
                     double dmod = hypot(D.re, D.im);
-                    di = (float)fe_scale(modulus * log(modulus) / dmod, -D.e);
+                    int64_t scale = -D.e < -2200 ? -2200 : -D.e > 2200 ? 2200 : -D.e;
+                    di = (float)ldexp(modulus * log(modulus) / dmod, (int)scale);
                 }
                 break;
             }
