@@ -99,7 +99,7 @@ slurmd -f "$SLURM_CONF" || cannot_start "slurmd does not start"
 for _ in $(seq 100); do [ "$(sinfo -h -o %t 2>/dev/null)" = idle ] && break; sleep 0.1; done
 [ "$(sinfo -h -o %t 2>/dev/null)" = idle ] || cannot_start "the SLURM node does not become idle"
 
-plan 18
+plan 21
 
 # ---- helpers ---------------------------------------------------------------------
 # The launcher inside the allocation: the one Open MPI-specific choice of this test.
@@ -118,7 +118,7 @@ requeue_status=3
 # them there by themselves (the cluster's own files stay in $work/slurm, without one).
 spaced="$work/with space"
 mkdir -p "$spaced/jobs" "$spaced/src"
-cp "$JOBS_DIR/slurm-render.sbatch" "$JOBS_DIR/slurm-zoom.sbatch" "$spaced/jobs/"
+cp "$JOBS_DIR/slurm-render.sbatch" "$JOBS_DIR/slurm-zoom.sbatch" "$JOBS_DIR/slurm-deep-zoom.sh" "$spaced/jobs/"
 ln -s "$MPIFRACTAL" "$spaced/src/mpifractal"
 cd "$spaced" || exit 99
 
@@ -279,4 +279,44 @@ elif [ $status = 1 ] && grep -q "neither ffmpeg nor ImageMagick is installed" vi
 else
     show_log video.log; fail "zoom-video.sh makes a GIF or says what is missing (status $status)"
 fi
+
+# ---- 5. a deep zoom: the deepest frame first, then the others sharing its reference orbit ----
+set -- $(grep "^misiurewicz-1e30 " "$TESTS_SRCDIR/deep-locations.txt")
+cat > deep.job <<JOB
+# three frames from zoom 1e3 to $5 beside a Misiurewicz point
+fractal = mandelbrot
+center-re = $7
+center-im = $8
+zoom = 1e3
+end-zoom = $5
+frames = 3
+resolution = 48
+height = 32
+itermin = 0
+itermax = $6
+reference = deep.orbit
+output = deep.h5
+JOB
+echo "# MPIFRACTAL_LAUNCH='$srun_launch' jobs/slurm-deep-zoom.sh deep.job --chdir=... -n 1"
+submitted=$( (unset MPIFRACTAL && MPIFRACTAL_LAUNCH=$srun_launch "$spaced/jobs/slurm-deep-zoom.sh" deep.job \
+    --chdir="$spaced" -n 1) 2>&1)
+echo "$submitted" | sed 's/^/#   /'
+first=$(echo "$submitted" | sed -n 's/.* is job \([0-9]*\)$/\1/p')
+rest=$(echo "$submitted" | sed -n 's/.* are array job \([0-9]*\), after.*/\1/p')
+if [ -n "$first" ] && [ -n "$rest" ] && wait_job "$rest" 90 && [ "$(exit_codes "$first" | sort -u)" = 0:0 ] &&
+    [ "$(exit_codes "$rest" | sort -u)" = 0:0 ] && [ "$(exit_codes "$rest" | wc -l)" = 2 ]; then
+    pass "slurm-deep-zoom.sh: frame 2 (job $first), then frames 0 and 1 (array job $rest) end with ExitCode=0:0"
+else
+    for log in mpifractal-zoom-*.out; do show_log "$log"; done
+    show_cluster_logs
+    fail "slurm-deep-zoom.sh: the deepest frame, then the other two, end with ExitCode=0:0"
+fi
+check "the deepest frame computed the reference orbit, and frame 1 read it" \
+    sh -c "test -s deep.orbit && grep -q 'reference orbit .* computed in' mpifractal-zoom-${first}_2.out &&
+           grep -q 'reference orbit .* read in' mpifractal-zoom-${rest}_1.out"
+check "the frames equal the same frames rendered here, each with its own reference orbit" \
+    sh -c "grep -v '^reference' deep.job > here.job &&
+           for k in 0 1 2; do $MPIFRACTAL here.job --frame \$k --quiet -o here.h5 --force &&
+           h5diff -q here-000\$k.h5 deep-000\$k.h5 /counts /counts || exit 1; done"
+
 done_testing
