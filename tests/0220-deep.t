@@ -6,7 +6,7 @@ need_python h5py
 REFERENCE_PROGRAM=${MPFR_REFERENCE:-$(dirname "$MPIFRACTAL")/../tests/mpfr_reference}
 [ -x "$REFERENCE_PROGRAM" ] || skip_all "tests/mpfr_reference is not built (make check builds it)"
 LOCATIONS=$TESTS_SRCDIR/deep-locations.txt
-plan 35
+plan 36
 
 # location NAME: sets fractal, julia_re, julia_im, zoom, itermax, cre, cim from tests/deep-locations.txt.
 location() {
@@ -61,6 +61,12 @@ check "1e-1000: the datasets are identical" sh -c "
 check "1e-1000: the centre and the zoom are stored exactly, the engine named" sh -c "
     '$PYTHON3' -c \"import h5py, sys; f = h5py.File('one.h5'); a = f.attrs
 sys.exit(0 if a['center_re'].decode() == '$cre' and a['center_im'].decode() == '$cim' and a['zoom'].decode() == '$zoom' and a['engine'].decode() == 'perturbation' else 1)\""
+
+# Supersampled pictures by perturbation: the same on any number of ranks.
+supersampled="$(view_options) -R 64 --height 36 --samples 2 --channels smooth --colormap viridis --color-by smooth --quiet"
+check "1e-1000, --samples 2, coloured by smooth: the same PNG and channel on 1 and 3 ranks" sh -c "
+    $MPIFRACTAL $supersampled -o s1.h5 --png s1.png && $MPIEXEC -n 3 $MPIFRACTAL $supersampled -o s3.h5 --png s3.png &&
+    cmp s1.png s3.png && h5diff -q s1.h5 s3.h5 /smooth /smooth"
 
 # A view too deep for doubles, given by its edges, is refused with the way to render it.
 check "an edge view narrower than doubles resolve is refused, naming the deep options" sh -c "
