@@ -223,11 +223,14 @@ static uint64_t take_band(struct coordinator *co, int rank)
     return band;
 }
 
-/* Hands bands to every worker that holds fewer than WORKER_DEPTH. */
+/* Hands bands to every worker that holds fewer than WORKER_DEPTH; a second
+ * band only while more bands are left than ranks, so that few bands (a small
+ * image) are shared by every rank, rank 0 included. */
 static void top_up_workers(struct coordinator *co)
 {
     for (int rank = 1; rank < co->ranks; rank++) {
-        while (co->queued[rank] < WORKER_DEPTH && can_assign(co)) {
+        while (co->queued[rank] < WORKER_DEPTH && can_assign(co) &&
+               (co->queued[rank] == 0 || co->plan->band_count - co->next_band > (uint64_t)co->ranks)) {
             uint64_t band = take_band(co, rank);
             co->queue[rank * WORKER_DEPTH + co->queued[rank]++] = band;
             co->outstanding++;

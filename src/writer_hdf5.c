@@ -21,8 +21,8 @@
 /* Target size of one chunk of the counts dataset. The chunk shape depends only
  * on the image width and the count type, never on ranks or band height. */
 #define CHUNK_BYTES (256u << 10)
-/* Chunks down an image at least (where the height allows): the finest cut of
- * the work into bands, whatever the number of ranks. */
+/* Chunks down an image of costly samples at least (where the height allows):
+ * the finest cut of the work into bands, whatever the number of ranks. */
 #define CHUNKS_DOWN 256
 /* Coordinates are written this many at a time. */
 #define COORD_BLOCK 65536
@@ -384,16 +384,16 @@ static hid_t make_coordinate(hid_t file, const char *name, const struct view_axi
 
 /* Shape of every chunk, of every dataset (in elements, from the counts'
  * type): whole rows when a row fits in CHUNK_BYTES, else part of one row;
- * at most height / CHUNKS_DOWN rows. */
+ * with perturbation, at most height / CHUNKS_DOWN rows. */
 static void chunk_shape(const struct render_params *p, hsize_t chunk[2])
 {
     hsize_t element = params_count_bits(p) / 8;
     hsize_t cols = p->width < CHUNK_BYTES / element ? p->width : CHUNK_BYTES / element;
     hsize_t rows = CHUNK_BYTES / element / cols;
-    /* at least CHUNKS_DOWN chunks down the image: bands are whole chunks, and
-     * a small image of costly samples (a deep view) still gives every rank work */
+    /* costly samples (perturbation): at least CHUNKS_DOWN chunks down the
+     * image, since bands are whole chunks and every rank needs work */
     hsize_t for_bands = p->height / CHUNKS_DOWN > 0 ? p->height / CHUNKS_DOWN : 1;
-    if (rows > for_bands)
+    if (params_engine(p) == ENGINE_PERTURBATION && rows > for_bands)
         rows = for_bands;
     chunk[0] = rows < p->height ? rows : p->height;
     chunk[1] = cols;
