@@ -668,7 +668,9 @@ static int hdf5_reopen(struct writer *w, hid_t fapl)
         s->datasets[d] = H5Dopen2(s->file, image_datasets[d].name, H5P_DEFAULT);
         if (s->datasets[d] < 0) {
             hdf5_last_error(why, sizeof why);
-            return snprintf(w->error, sizeof w->error, "cannot resume '%s': it has no readable '%s' dataset (%s)",
+            if (H5Lexists(s->file, image_datasets[d].name, H5P_DEFAULT) <= 0)
+                snprintf(why, sizeof why, "no such dataset");
+            return snprintf(w->error, sizeof w->error, "cannot resume '%s': its '%s' dataset cannot be opened: %s",
                             p->hdf5_path, image_datasets[d].name, why), -1;
         }
         /* The chunks this run writes must fit the stored layout exactly. */
@@ -867,9 +869,9 @@ static int hdf5_write_band(struct writer *w, uint64_t row0, uint32_t nrows, cons
 }
 
 /* Reads rows [row0, row0 + nrows) of dataset name into values as mem_type.
- * Returns 1 on success. */
+ * Returns 1 on success, else 0 with HDF5's reason in detail. */
 static int read_dataset_rows(hid_t file, const char *name, hid_t mem_type, uint64_t row0, uint32_t nrows,
-                             uint64_t width, void *values)
+                             uint64_t width, void *values, char *detail, size_t detail_len)
 {
     hid_t dset = H5Dopen2(file, name, H5P_DEFAULT);
     hid_t space = dset >= 0 ? H5Dget_space(dset) : -1;
@@ -877,6 +879,8 @@ static int read_dataset_rows(hid_t file, const char *name, hid_t mem_type, uint6
     hid_t mem = H5Screate_simple(2, count, NULL);
     int ok = space >= 0 && H5Sselect_hyperslab(space, H5S_SELECT_SET, offset, NULL, count, NULL) >= 0 &&
              H5Dread(dset, mem_type, mem, space, H5P_DEFAULT, values) >= 0;
+    if (!ok) /* before the next call clears HDF5's error stack */
+        hdf5_last_error(detail, detail_len);
     H5Sclose(mem);
     if (space >= 0)
         H5Sclose(space);
@@ -892,15 +896,14 @@ static int read_rows_or_say_where(hid_t file, const char *path, const char *name
                                   uint64_t row0, uint32_t nrows, uint64_t width, void *values, char *why,
                                   size_t why_len)
 {
-    if (read_dataset_rows(file, name, mem_type, row0, nrows, width, values))
-        return 1;
     char detail[256];
-    hdf5_last_error(detail, sizeof detail);
+    if (read_dataset_rows(file, name, mem_type, row0, nrows, width, values, detail, sizeof detail))
+        return 1;
     uint64_t bad = row0;
-    while (bad < row0 + nrows - 1 &&
-           read_dataset_rows(file, name, mem_type, bad, 1, width, (uint8_t *)values + (bad - row0) * width * 4))
+    while (bad < row0 + nrows - 1 && read_dataset_rows(file, name, mem_type, bad, 1, width,
+                                                       (uint8_t *)values + (bad - row0) * width * 4, detail,
+                                                       sizeof detail))
         bad++;
-    hdf5_last_error(detail, sizeof detail);
     snprintf(why, why_len, "cannot read row %llu of '%s' in '%s' (damaged?): %s", (unsigned long long)bad,
              name, path, detail);
     return 0;
@@ -928,20 +931,20 @@ int writer_hdf5_read_rows(const char *path, uint64_t row0, uint32_t nrows, uint6
     return ok ? 0 : -1;
 }
 
-/* Closes what is open; shuts the library down only if everything closed. */
+/* Closes what is open. The library is not shut down: after a failure
+ * (a full disk, a damaged file) HDF5 may hold objects it cannot close, and
+ * shutting down would then print its "infinite loop closing library" dump;
+ * writer_hdf5_library_init keeps it from shutting down at exit. */
 static void hdf5_close_all(struct hdf5_state *s)
 {
-    int closed = 1;
     for (size_t d = 0; d < IMAGE_DATASETS; d++)
         if (s->datasets[d] >= 0)
-            closed &= H5Dclose(s->datasets[d]) >= 0;
+            H5Dclose(s->datasets[d]);
     if (s->file >= 0)
-        closed &= H5Fclose(s->file) >= 0;
+        H5Fclose(s->file);
     for (size_t d = 0; d < IMAGE_DATASETS; d++)
         s->datasets[d] = -1;
     s->file = -1;
-    if (closed)
-        H5close();
 }
 
 static int hdf5_finish(struct writer *w, const struct render_report *report)
@@ -988,7 +991,7 @@ static void hdf5_discard(struct writer *w)
     if (s->creating[0])
         remove(s->creating); /* a new file that never took the output's name */
     else if (created && s->rows_written == 0)
-        remove(w->params->hdf5_path);
+        remove(w->params->hdf5_path); /* no row was written: nothing to resume */
     free(s);
     w->state = NULL;
 }
