@@ -793,11 +793,11 @@ static int hdf5_open(struct writer *w)
         return rc;
     }
     s->file = create_temporary(w) == 0 ? H5Fcreate(s->creating, H5F_ACC_TRUNC, H5P_DEFAULT, fapl) : -2;
+    if (s->file == -1) /* said before H5Pclose clears HDF5's error stack */
+        hdf5_fail(w, "cannot create HDF5 file");
     H5Pclose(fapl);
-    if (s->file == -2)
-        return -1;
     if (s->file < 0)
-        return hdf5_fail(w, "cannot create HDF5 file");
+        return -1;
     if (set_status(s->file, "incomplete") != 0 || describe_file(s->file, p) != 0 ||
         put_parameters(s->file, p) != 0 || put_u64(s->file, "rows_complete", 0) != 0)
         return hdf5_fail(w, "cannot write attributes to");
