@@ -645,19 +645,16 @@ static struct hdf5_dataset_rule dataset_rule(const struct render_params *p, size
     return rule;
 }
 
-/* Opens the file of an interrupted render and learns where it stopped,
- * checking everything it reads first. A refused file is left as it was. */
-static int hdf5_reopen(struct writer *w, hid_t fapl)
+/* Checks, on a read-only handle, that file is an output of this render that
+ * can be resumed, everything checked before it is read; sets *rows to the
+ * rows it holds. Returns 0, or -1 with the reason in w->error. */
+static int check_resumable(struct writer *w, hid_t file, uint64_t *rows)
 {
     const struct render_params *p = w->params;
-    struct hdf5_state *s = w->state;
     char status[32], why[256];
-    s->file = H5Fopen(p->hdf5_path, H5F_ACC_RDWR, fapl);
-    if (s->file < 0)
-        return hdf5_fail(w, "cannot resume: cannot open HDF5 file");
-    if (check_parameters(w, s->file) != 0)
+    if (check_parameters(w, file) != 0)
         return -1;
-    int rc = hdf5_read_text(s->file, "status", status, sizeof status, why, sizeof why);
+    int rc = hdf5_read_text(file, "status", status, sizeof status, why, sizeof why);
     if (rc != 0 || (strcmp(status, "complete") != 0 && strcmp(status, "incomplete") != 0))
         return snprintf(w->error, sizeof w->error, "cannot resume '%s': %s", p->hdf5_path,
                         rc < 0 ? why : rc > 0 ? "it has no 'status' attribute"
@@ -665,28 +662,54 @@ static int hdf5_reopen(struct writer *w, hid_t fapl)
     for (size_t d = 0; d < IMAGE_DATASETS; d++) {
         if (!dataset_wanted(p, d))
             continue;
-        s->datasets[d] = H5Dopen2(s->file, image_datasets[d].name, H5P_DEFAULT);
-        if (s->datasets[d] < 0) {
+        hid_t dset = H5Dopen2(file, image_datasets[d].name, H5P_DEFAULT);
+        if (dset < 0) {
             hdf5_last_error(why, sizeof why);
-            if (H5Lexists(s->file, image_datasets[d].name, H5P_DEFAULT) <= 0)
+            if (H5Lexists(file, image_datasets[d].name, H5P_DEFAULT) <= 0)
                 snprintf(why, sizeof why, "no such dataset");
             return snprintf(w->error, sizeof w->error, "cannot resume '%s': its '%s' dataset cannot be opened: %s",
                             p->hdf5_path, image_datasets[d].name, why), -1;
         }
         /* The chunks this run writes must fit the stored layout exactly. */
         struct hdf5_dataset_rule rule = dataset_rule(p, d);
-        if (hdf5_check_dataset(s->datasets[d], &rule, why, sizeof why) != 0)
+        rc = hdf5_check_dataset(dset, &rule, why, sizeof why);
+        H5Dclose(dset);
+        if (rc != 0)
             return snprintf(w->error, sizeof w->error, "cannot resume '%s': %s", p->hdf5_path, why), -1;
     }
-    uint64_t rows = p->height;
+    *rows = p->height;
     if (strcmp(status, "complete") != 0) {
-        rc = hdf5_read_whole(s->file, "rows_complete", &rows, why, sizeof why);
+        rc = hdf5_read_whole(file, "rows_complete", rows, why, sizeof why);
         if (rc < 0)
             return snprintf(w->error, sizeof w->error, "cannot resume '%s': %s", p->hdf5_path, why), -1;
-        if (rc > 0 || rows > p->height || (rows % writer_hdf5_chunk_rows(p) != 0 && rows != p->height))
+        if (rc > 0 || *rows > p->height || (*rows % writer_hdf5_chunk_rows(p) != 0 && *rows != p->height))
             return snprintf(w->error, sizeof w->error, "cannot resume '%s': its rows_complete record is "
                             "missing or damaged", p->hdf5_path), -1;
     }
+    return 0;
+}
+
+/* Opens the file of an interrupted render and learns where it stopped. It
+ * is checked read-only first: a refused file is left as it was. */
+static int hdf5_reopen(struct writer *w, hid_t fapl)
+{
+    const struct render_params *p = w->params;
+    struct hdf5_state *s = w->state;
+    uint64_t rows = 0;
+    hid_t file = H5Fopen(p->hdf5_path, H5F_ACC_RDONLY, fapl);
+    if (file < 0)
+        return hdf5_fail(w, "cannot resume: cannot open HDF5 file");
+    int rc = check_resumable(w, file, &rows);
+    H5Fclose(file);
+    H5Eclear2(H5E_DEFAULT);
+    if (rc != 0)
+        return -1;
+    s->file = H5Fopen(p->hdf5_path, H5F_ACC_RDWR, fapl);
+    if (s->file < 0)
+        return hdf5_fail(w, "cannot resume: cannot open HDF5 file");
+    for (size_t d = 0; d < IMAGE_DATASETS; d++)
+        if (dataset_wanted(p, d) && (s->datasets[d] = H5Dopen2(s->file, image_datasets[d].name, H5P_DEFAULT)) < 0)
+            return hdf5_fail(w, "cannot resume: cannot open a dataset of");
     s->rows_written = s->rows_recorded = rows;
     w->resume_row = rows;
     if (append_history(s->file, "resumed") != 0)

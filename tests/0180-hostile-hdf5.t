@@ -75,17 +75,21 @@ check "... to the reference counts, marked complete" sh -c "h5diff -q ref.h5 vle
 cp half.h5 damaged.h5
 "$PYTHON3" -c "import h5py, numpy as np; h5py.File('damaged.h5', 'r+').attrs['rows_complete'] = np.uint64(100)"
 cp damaged.h5 damaged-before.h5
+touch -d '2020-01-01 00:00:00' damaged.h5
 echo "# $MPIFRACTAL $job -o damaged.h5 --resume  (rows_complete 100: not a whole number of chunks)"
 "$MPIFRACTAL" $job -o damaged.h5 --resume </dev/null 2>damaged.err
 status=$?
 if [ "$status" = 2 ] && grep -q "its rows_complete record is missing or damaged" damaged.err; then
     pass "a damaged rows_complete is refused"; else sed 's/^/#   /' damaged.err; fail "a damaged rows_complete is refused (exit $status)"; fi
-check "the refused file is left byte for byte as it was" cmp damaged-before.h5 damaged.h5
+check "the refused file is left as it was: same bytes, not written to" \
+    sh -c "cmp damaged-before.h5 damaged.h5 && test \"\$(stat -c %Y damaged.h5)\" = \"\$(date -d '2020-01-01 00:00:00' +%s)\""
 cp half.h5 other.h5
 cp other.h5 other-before.h5
+touch -d '2020-01-01 00:00:00' other.h5
 echo "# $MPIFRACTAL ${job% --quiet} -M 60 -o other.h5 --resume"
 "$MPIFRACTAL" $job -M 60 -o other.h5 --resume </dev/null 2>/dev/null
-check "a resume refused for other parameters leaves the file as it was" cmp other-before.h5 other.h5
+check "a resume refused for other parameters leaves the file as it was" \
+    sh -c "cmp other-before.h5 other.h5 && test \"\$(stat -c %Y other.h5)\" = \"\$(date -d '2020-01-01 00:00:00' +%s)\""
 
 # Two runs, one output: --force on a file another run is writing is refused
 # before anything is truncated, and the first run finishes a good file.
