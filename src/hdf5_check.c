@@ -70,12 +70,20 @@ static herr_t keep_innermost(unsigned n, const H5E_error2_t *e, void *data)
     return 0;
 }
 
+void hdf5_printable(char *text)
+{
+    for (; *text; text++)
+        if (*text < 0x20 || *text > 0x7e)
+            *text = '?';
+}
+
 void hdf5_last_error(char *text, size_t len)
 {
     struct error_walk walk = {text, len};
     snprintf(text, len, "unknown HDF5 error");
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &walk);
     H5Eclear2(H5E_DEFAULT);
+    hdf5_printable(text);
 }
 
 /* Puts "its 'name' attribute|dataset cannot be read: HDF5's reason" in why. Returns -1. */

@@ -47,9 +47,14 @@ struct hdf5_dataset_rule {
  * pipeline. Returns 0, or -1 with the first difference in why. */
 int hdf5_check_dataset(hid_t dset, const struct hdf5_dataset_rule *rule, char *why, size_t why_len);
 
+/* Replaces in place every byte of text that is not printable ASCII by '?':
+ * text read from a file goes into messages only through it, so that a
+ * hostile file cannot send control sequences or line breaks to a terminal. */
+void hdf5_printable(char *text);
+
 /* Puts HDF5's innermost error message for the last failed call in text
- * (the system's own words for a failed system call) and clears the error
- * stack. */
+ * (the system's own words for a failed system call), printable, and clears
+ * the error stack. */
 void hdf5_last_error(char *text, size_t len);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <stdio.h>
@@ -100,7 +101,8 @@ struct hdf5_state {
     double last_checkpoint;
     int write_failed;       /* the file cannot take more: no checkpoint on discard */
     int opened;             /* open succeeded: discard may save progress (a refused file is left alone) */
-    char creating[PARAMS_PATH_MAX + 64]; /* the new file's temporary name until it is renamed into place */
+    char target[PATH_MAX + 1];            /* the output's path, or where it leads when it is a symbolic link */
+    char creating[PATH_MAX + 64];         /* the new file's temporary name until it is renamed into place */
 };
 
 static double monotonic_seconds(void)
@@ -348,6 +350,7 @@ static int check_parameters(struct writer *w, hid_t file)
         }
         if (rc < 0)
             return snprintf(w->error, sizeof w->error, "cannot resume '%s': %s", p->hdf5_path, why), -1;
+        hdf5_printable(was); /* it may be shown below */
         if (rc > 0 && want->absent)
             snprintf(was, sizeof was, "%s", want->absent); /* a file older than the parameter */
         else if (rc > 0)
@@ -754,10 +757,14 @@ static hid_t make_image_dataset(hid_t file, const struct render_params *p, size_
 static int create_temporary(struct writer *w)
 {
     struct hdf5_state *s = w->state;
+    struct stat link;
+    /* An output named through a symbolic link is written where the link leads, as before. */
+    if (lstat(w->params->hdf5_path, &link) != 0 || !S_ISLNK(link.st_mode) || !realpath(w->params->hdf5_path, s->target))
+        snprintf(s->target, sizeof s->target, "%s", w->params->hdf5_path);
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     for (int attempt = 0; attempt < 100; attempt++) {
-        snprintf(s->creating, sizeof s->creating, "%s.new-%ld-%ld", w->params->hdf5_path, (long)getpid(),
+        snprintf(s->creating, sizeof s->creating, "%s.new-%ld-%ld", s->target, (long)getpid(),
                  ((long)now.tv_nsec + attempt) % 1000000000L);
         int fd = open(s->creating, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0)
@@ -779,13 +786,13 @@ static int replace_output(struct writer *w)
 {
     struct hdf5_state *s = w->state;
     const char *path = w->params->hdf5_path;
-    int old = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    int old = open(s->target, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (old >= 0 && flock(old, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
         close(old);
         return snprintf(w->error, sizeof w->error, "'%s' is open in another program (another run writing it?): "
                         "not replaced; wait for it to end or choose another output", path), -1;
     }
-    int rc = rename(s->creating, path);
+    int rc = rename(s->creating, s->target);
     int err = errno;
     if (old >= 0)
         close(old); /* the lock held the old file until the new one took its name */

@@ -3,7 +3,7 @@
 . "$TESTS_SRCDIR/lib.sh"
 need_python numpy
 need_python h5py
-plan 67
+plan 70
 
 job="-f mandelbrot -R 2048 --height 512 -M 50 --quiet" # uint8 counts in chunks of 128 rows
 hostile() { "$PYTHON3" "$TESTS_SRCDIR/hostile_h5.py" "$@"; }
@@ -53,6 +53,8 @@ resume_refused status-number 2 "cannot resume 'status-number.h5': its 'status' a
 resume_refused width-float 2 "cannot resume 'width-float.h5': its 'width' attribute is float64, not an unsigned integer"
 # A variable-length string (h5py's default for str) is read, and compared
 resume_refused fractal-vlen-julia 2 "cannot resume 'fractal-vlen-julia.h5': it was rendered with fractal = julia, not mandelbrot"
+# Text from the file reaches the terminal without its control characters
+resume_refused fractal-escapes 2 "cannot resume 'fractal-escapes.h5': it was rendered with fractal = ?[2Jjulia?mpifractal: ok, not mandelbrot"
 # counts stored otherwise than this render writes them
 resume_refused counts-uint16 2 "cannot resume 'counts-uint16.h5': its 'counts' dataset is uint16, not uint8"
 resume_refused counts-float64 2 "cannot resume 'counts-float64.h5': its 'counts' dataset is float64, not uint8"

@@ -70,6 +70,7 @@ CASES = {
     "status-number": replace_attribute("status", np.int64(1)),
     "width-float": replace_attribute("width", np.float64(2048)),
     "fractal-vlen-julia": replace_attribute("fractal", "julia"),
+    "fractal-escapes": replace_attribute("fractal", np.bytes_(b"\x1b[2Jjulia\nmpifractal: ok")),
     "strings-vlen": all_strings_variable_length,
     "counts-uint16": remake_counts(dtype=np.uint16),
     "counts-float64": remake_counts(dtype=np.float64),
