@@ -692,6 +692,23 @@ static int check_resumable(struct writer *w, hid_t file, uint64_t *rows)
     return 0;
 }
 
+/* Whether another program holds a lock on the file at path (HDF5 locks the
+ * files it opens). Returns 1, or 0 (unlocked, absent or cannot tell); with
+ * 0 and keep_fd, *keep_fd is an open descriptor holding the exclusive lock
+ * (-1 if the file could not be opened). */
+static int locked_elsewhere(const char *path, int *keep_fd)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    int locked = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    if (keep_fd && !locked) {
+        *keep_fd = fd;
+        return 0;
+    }
+    if (fd >= 0)
+        close(fd);
+    return locked;
+}
+
 /* Opens the file of an interrupted render and learns where it stopped. It
  * is checked read-only first: a refused file is left as it was. */
 static int hdf5_reopen(struct writer *w, hid_t fapl)
@@ -700,6 +717,9 @@ static int hdf5_reopen(struct writer *w, hid_t fapl)
     struct hdf5_state *s = w->state;
     uint64_t rows = 0;
     hid_t file = H5Fopen(p->hdf5_path, H5F_ACC_RDONLY, fapl);
+    if (file < 0 && locked_elsewhere(p->hdf5_path, NULL))
+        return snprintf(w->error, sizeof w->error, "cannot resume '%s': it is open in another program "
+                        "(another run writing it?); wait for it to end", p->hdf5_path), -1;
     if (file < 0)
         return hdf5_fail(w, "cannot resume: cannot open HDF5 file");
     int rc = check_resumable(w, file, &rows);
@@ -786,12 +806,10 @@ static int replace_output(struct writer *w)
 {
     struct hdf5_state *s = w->state;
     const char *path = w->params->hdf5_path;
-    int old = open(s->target, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (old >= 0 && flock(old, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
-        close(old);
+    int old = -1;
+    if (locked_elsewhere(s->target, &old))
         return snprintf(w->error, sizeof w->error, "'%s' is open in another program (another run writing it?): "
                         "not replaced; wait for it to end or choose another output", path), -1;
-    }
     int rc = rename(s->creating, s->target);
     int err = errno;
     if (old >= 0)

@@ -3,7 +3,7 @@
 . "$TESTS_SRCDIR/lib.sh"
 need_python numpy
 need_python h5py
-plan 70
+plan 71
 
 job="-f mandelbrot -R 2048 --height 512 -M 50 --quiet" # uint8 counts in chunks of 128 rows
 hostile() { "$PYTHON3" "$TESTS_SRCDIR/hostile_h5.py" "$@"; }
@@ -102,12 +102,19 @@ launcher=$!
 wait_for_start busy.h5 && sleep 0.5
 timeout 60 "$MPIFRACTAL" $slow -o busy.h5 --force </dev/null 2>busy-second.err
 second=$?
+timeout 60 "$MPIFRACTAL" $slow -o busy.h5 --resume </dev/null 2>busy-third.err
+third=$?
 wait $launcher
 first=$?
 if [ "$second" = 2 ] && grep -q "mpifractal: error: 'busy.h5' is open in another program" busy-second.err; then
     pass "the second run is refused clearly"
 else
     sed 's/^/#   /' busy-second.err; fail "the second run is refused clearly (exit $second)"
+fi
+if [ "$third" = 2 ] && grep -q "mpifractal: error: cannot resume 'busy.h5': it is open in another program" busy-third.err; then
+    pass "a --resume meanwhile is refused clearly too"
+else
+    sed 's/^/#   /' busy-third.err; fail "a --resume meanwhile is refused clearly too (exit $third)"
 fi
 if [ "$first" = 0 ]; then pass "the first run finishes"; else sed 's/^/#   /' busy-first.err; fail "the first run finishes (exit $first)"; fi
 check "the first run's file is whole and complete" \
