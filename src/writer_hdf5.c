@@ -1039,7 +1039,7 @@ static void hdf5_discard(struct writer *w)
     if (s->creating[0])
         remove(s->creating); /* a new file that never took the output's name */
     else if (created && s->rows_written == 0)
-        remove(w->params->hdf5_path); /* no row was written: nothing to resume */
+        remove(s->target); /* no row was written: nothing to resume */
     free(s);
     w->state = NULL;
 }
