@@ -709,6 +709,39 @@ static int locked_elsewhere(const char *path, int *keep_fd)
     return locked;
 }
 
+/* Locks the open file for this run alone (flock on HDF5's own descriptor:
+ * the lock HDF5 takes itself, or the only one where HDF5's file locking is
+ * turned off, as HDF5_USE_FILE_LOCKING=FALSE does on many clusters), so that
+ * another run neither resumes nor replaces it. Returns 0, or -1 if another
+ * program holds a lock on it. */
+static int lock_for_this_run(hid_t file)
+{
+    int *fd = NULL;
+    if (H5Fget_vfd_handle(file, H5P_DEFAULT, (void **)&fd) < 0 || !fd) {
+        H5Eclear2(H5E_DEFAULT);
+        return 0; /* cannot tell */
+    }
+    return flock(*fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK ? -1 : 0;
+}
+
+/* Opens the output of an interrupted render (flags: H5F_ACC_RDONLY or
+ * H5F_ACC_RDWR) and locks it for this run. Returns it, or -1 with the reason
+ * in w->error, such as another run writing it. */
+static hid_t open_to_resume(struct writer *w, unsigned flags, hid_t fapl)
+{
+    const char *path = w->params->hdf5_path;
+    hid_t file = H5Fopen(path, flags, fapl);
+    if (file < 0 && !locked_elsewhere(path, NULL))
+        return hdf5_fail(w, "cannot resume: cannot open HDF5 file");
+    if (file >= 0 && lock_for_this_run(file) == 0)
+        return file;
+    if (file >= 0)
+        H5Fclose(file);
+    H5Eclear2(H5E_DEFAULT);
+    return snprintf(w->error, sizeof w->error, "cannot resume '%s': it is open in another program "
+                    "(another run writing it?); wait for it to end", path), -1;
+}
+
 /* Opens the file of an interrupted render and learns where it stopped. It
  * is checked read-only first: a refused file is left as it was. */
 static int hdf5_reopen(struct writer *w, hid_t fapl)
@@ -716,20 +749,14 @@ static int hdf5_reopen(struct writer *w, hid_t fapl)
     const struct render_params *p = w->params;
     struct hdf5_state *s = w->state;
     uint64_t rows = 0;
-    hid_t file = H5Fopen(p->hdf5_path, H5F_ACC_RDONLY, fapl);
-    if (file < 0 && locked_elsewhere(p->hdf5_path, NULL))
-        return snprintf(w->error, sizeof w->error, "cannot resume '%s': it is open in another program "
-                        "(another run writing it?); wait for it to end", p->hdf5_path), -1;
+    hid_t file = open_to_resume(w, H5F_ACC_RDONLY, fapl);
     if (file < 0)
-        return hdf5_fail(w, "cannot resume: cannot open HDF5 file");
+        return -1;
     int rc = check_resumable(w, file, &rows);
     H5Fclose(file);
     H5Eclear2(H5E_DEFAULT);
-    if (rc != 0)
+    if (rc != 0 || (s->file = open_to_resume(w, H5F_ACC_RDWR, fapl)) < 0)
         return -1;
-    s->file = H5Fopen(p->hdf5_path, H5F_ACC_RDWR, fapl);
-    if (s->file < 0)
-        return hdf5_fail(w, "cannot resume: cannot open HDF5 file");
     for (size_t d = 0; d < IMAGE_DATASETS; d++)
         if (dataset_wanted(p, d) && (s->datasets[d] = H5Dopen2(s->file, image_datasets[d].name, H5P_DEFAULT)) < 0)
             return hdf5_fail(w, "cannot resume: cannot open a dataset of");
@@ -846,6 +873,7 @@ static int hdf5_open(struct writer *w)
     H5Pclose(fapl);
     if (s->file < 0)
         return -1;
+    lock_for_this_run(s->file); /* a new name: nobody else has it open */
     if (set_status(s->file, "incomplete") != 0 || describe_file(s->file, p) != 0 ||
         put_parameters(s->file, p) != 0 || put_u64(s->file, "rows_complete", 0) != 0)
         return hdf5_fail(w, "cannot write attributes to");
