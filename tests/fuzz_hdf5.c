@@ -310,7 +310,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (w.ops->open(&w) != 0) {
             check_message(w.error);
             w.ops->discard(&w);
-            continue;
+            continue; /* (the object count is checked once all renders are done) */
         }
         if (w.resume_row > p->height)
             abort();
@@ -325,6 +325,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check_message(why);
         band_data_free(&band);
         w.ops->discard(&w);
+    }
+    /* every file, dataset, attribute and type the writer opened is closed */
+    ssize_t left = H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL);
+    if (left != 0) {
+        fprintf(stderr, "fuzz_hdf5: %zd HDF5 objects left open\n", left);
+        abort();
     }
     return 0;
 }
