@@ -326,6 +326,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         band_data_free(&band);
         w.ops->discard(&w);
     }
+    H5garbage_collect(); /* HDF5's free lists, else they grow with every input */
     /* every file, dataset, attribute and type the writer opened is closed */
     ssize_t left = H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL);
     if (left != 0) {
