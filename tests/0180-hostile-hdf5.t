@@ -3,7 +3,7 @@
 . "$TESTS_SRCDIR/lib.sh"
 need_python numpy
 need_python h5py
-plan 76
+plan 77
 
 job="-f mandelbrot -R 2048 --height 512 -M 50 --quiet" # uint8 counts in chunks of 128 rows
 hostile() { "$PYTHON3" "$TESTS_SRCDIR/hostile_h5.py" "$@"; }
@@ -66,6 +66,16 @@ resume_refused counts-extra-columns 2 "cannot resume 'counts-extra-columns.h5': 
 # a damaged chunk is found when the rows are read back at the end (exit 1).
 resume_refused counts-header 2 "cannot resume 'counts-header.h5': its 'counts' dataset cannot be opened: incorrect metadata checksum"
 resume_refused counts-chunk 1 "cannot read row 128 of 'counts' in 'counts-chunk.h5' (damaged?): inflate() failed"
+
+# What a requeued SLURM job runs (--continue) checks the same way
+echo "# timeout 60 $MPIFRACTAL $job -o xleft-array.h5 --continue"
+timeout 60 "$MPIFRACTAL" $job -o xleft-array.h5 --continue </dev/null 2>continue.err
+status=$?
+if [ "$status" = 2 ] && grep -q "its 'xleft' attribute holds 1000 values, not one" continue.err; then
+    pass "--continue on a hostile file is refused the same way"
+else
+    sed 's/^/#   /' continue.err | head -5; fail "--continue on a hostile file is refused the same way (exit $status)"
+fi
 
 # Variable-length strings everywhere (a file rewritten with h5py) resume as the fixed-length ones do
 cp half.h5 vlen.h5
