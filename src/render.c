@@ -302,13 +302,13 @@ typedef int (*block_visitor)(void *ctx, uint64_t row0, uint32_t nrows, const str
 
 /* Rank 0: reads the HDF5 output back from the top in blocks of rows rows
  * (the planes band has room for) and hands each block to visit. Returns 0,
- * -1 when a block cannot be read, or 1 when visit stopped. */
+ * -1 when a block cannot be read (why says where), or 1 when visit stopped. */
 static int for_each_block(const struct render_params *p, const struct band_data *band, uint32_t rows,
-                          block_visitor visit, void *ctx)
+                          block_visitor visit, void *ctx, char *why, size_t why_len)
 {
     for (uint64_t row0 = 0; row0 < p->height; row0 += rows) {
         uint32_t n = p->height - row0 < rows ? (uint32_t)(p->height - row0) : rows;
-        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, band) != 0)
+        if (writer_hdf5_read_rows(p->hdf5_path, row0, n, p->width, band, why, why_len) != 0)
             return -1;
         if (visit(ctx, row0, n, band) != 0)
             return 1;
@@ -335,15 +335,15 @@ static int add_to_histogram(void *ctx, uint64_t row0, uint32_t nrows, const stru
 
 /* Rank 0: makes the histogram of the whole image for an equalised PNG from
  * the finished file, read into band (rows rows at a time). Returns 0, or -1
- * (eq freed). */
+ * (eq freed) with the reason in why. */
 static int equalize_from_file(const struct render_params *p, const struct band_data *band, uint32_t rows,
-                              struct equalization *eq)
+                              struct equalization *eq, char *why, size_t why_len)
 {
     struct histogram_fill fill = {.eq = eq, .width = p->width};
     colouring_init(&fill.colouring, p, NULL);
     if (equalization_init(eq, &fill.colouring, &fill.histogram) != 0)
-        return -1;
-    int rc = for_each_block(p, band, rows, add_to_histogram, &fill);
+        return snprintf(why, why_len, "out of memory"), -1;
+    int rc = for_each_block(p, band, rows, add_to_histogram, &fill, why, why_len);
     equalization_finish(eq, fill.histogram);
     if (rc != 0)
         equalization_free(eq);
@@ -401,19 +401,15 @@ static int complete_from_file(struct render *r, uint64_t *total_iterations)
     struct equalization eq = {0};
     char why[WRITER_ERROR_MAX] = "out of memory";
     int status = have_band && c.encoded ? 0 : EXIT_FAILED;
-    if (status == 0 && c.equalizing && equalize_from_file(p, &band, rows, &eq) != 0) {
-        snprintf(why, sizeof why, "cannot read back '%s' to equalise the PNG", p->hdf5_path);
+    if (status == 0 && c.equalizing && equalize_from_file(p, &band, rows, &eq, why, sizeof why) != 0)
         status = EXIT_FAILED;
-    }
     colouring_init(&c.colouring, p, c.equalizing ? &eq : NULL);
     if (status == 0 && c.png && png->ops->open(png) != 0) {
         snprintf(why, sizeof why, "%s", png->error);
         status = EXIT_FAILED;
     }
-    int rc = status == 0 ? for_each_block(p, &band, rows, complete_block, &c) : 0;
-    if (rc < 0)
-        snprintf(why, sizeof why, "cannot read back rows of '%s'", p->hdf5_path);
-    else if (rc > 0)
+    int rc = status == 0 ? for_each_block(p, &band, rows, complete_block, &c, why, sizeof why) : 0;
+    if (rc > 0)
         snprintf(why, sizeof why, "%s", png->error);
     if (rc != 0)
         status = EXIT_FAILED;

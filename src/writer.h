@@ -68,9 +68,10 @@ void writer_hdf5_library_init(void);
 /* Reads rows [row0, row0 + nrows) of an HDF5 output, complete or not, also
  * while this process's writer has it open: the counts as uint32 and, where
  * band->smooth or band->distance is not NULL, that channel as float32.
- * Returns 0, or -1 if it cannot. */
+ * Returns 0, or -1 with the reason, naming the first row that cannot be read
+ * (a damaged chunk), in why. */
 int writer_hdf5_read_rows(const char *path, uint64_t row0, uint32_t nrows, uint64_t width,
-                          const struct band_data *band);
+                          const struct band_data *band, char *why, size_t why_len);
 
 /* Rows per HDF5 chunk for these parameters: bands must be whole multiples of
  * it (but for the last) so that each rank compresses whole chunks. */

@@ -2,12 +2,15 @@
 #define _GNU_SOURCE /* sync_file_range */
 #include "writer.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +20,7 @@
 #include "config.h"
 #include "description.h"
 #include "grid.h"
+#include "hdf5_check.h"
 
 /* Target size of one chunk of the counts dataset. The chunk shape depends only
  * on the image width and the count type, never on ranks or band height. */
@@ -98,6 +102,9 @@ struct hdf5_state {
     uint64_t rows_recorded; /* the rows_complete attribute: durable rows */
     double last_checkpoint;
     int write_failed;       /* the file cannot take more: no checkpoint on discard */
+    int opened;             /* open succeeded: discard may save progress (a refused file is left alone) */
+    char target[PATH_MAX + 1];            /* the output's path, or where it leads when it is a symbolic link */
+    char creating[PATH_MAX + 64];         /* the new file's temporary name until it is renamed into place */
 };
 
 static double monotonic_seconds(void)
@@ -107,37 +114,11 @@ static double monotonic_seconds(void)
     return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
 }
 
-struct error_walk {
-    char *text;
-    size_t len;
-};
-
-static herr_t keep_innermost(unsigned n, const H5E_error2_t *e, void *data)
-{
-    struct error_walk *walk = data;
-    if (n != 0) /* the innermost error says what really went wrong */
-        return 0;
-    const char *desc = e->desc ? e->desc : "unknown error";
-    /* A failed system call's description is a long list ending in the system's
-     * own words ("error message = 'No space left on device'"): keep those. */
-    const char *system = strstr(desc, "error message = '");
-    if (system) {
-        system += strlen("error message = '");
-        snprintf(walk->text, walk->len, "%.*s", (int)strcspn(system, "'"), system);
-    } else {
-        snprintf(walk->text, walk->len, "%.*s (in %s)", (int)strcspn(desc, "\n"), desc,
-                 e->func_name ? e->func_name : "HDF5");
-    }
-    return 0;
-}
-
 /* Puts "what: HDF5's innermost message" in w->error. Returns -1. */
 static int hdf5_fail(struct writer *w, const char *what)
 {
-    char detail[512] = "unknown HDF5 error";
-    struct error_walk walk = {detail, sizeof detail};
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &walk);
-    H5Eclear2(H5E_DEFAULT);
+    char detail[512];
+    hdf5_last_error(detail, sizeof detail);
     snprintf(w->error, sizeof w->error, "%s '%s': %s", what, w->params->hdf5_path, detail);
     return -1;
 }
@@ -221,36 +202,6 @@ static int put_parameters(hid_t file, const struct render_params *p)
     return rc;
 }
 
-/* Reads a string attribute into text (at most len bytes). Returns 0 or -1. */
-static int get_string(hid_t object, const char *name, char *text, size_t len)
-{
-    if (H5Aexists(object, name) <= 0)
-        return -1;
-    hid_t attr = H5Aopen(object, name, H5P_DEFAULT), type = H5Aget_type(attr);
-    hid_t mem = H5Tcopy(H5T_C_S1);
-    size_t size = H5Tget_size(type);
-    int rc = -1;
-    if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type) && size < len) {
-        H5Tset_size(mem, size + 1);
-        memset(text, 0, len);
-        rc = H5Aread(attr, mem, text) < 0 ? -1 : 0;
-    }
-    H5Tclose(mem);
-    H5Tclose(type);
-    H5Aclose(attr);
-    return rc;
-}
-
-static int get_scalar(hid_t object, const char *name, hid_t mem_type, void *value)
-{
-    if (H5Aexists(object, name) <= 0)
-        return -1;
-    hid_t attr = H5Aopen(object, name, H5P_DEFAULT);
-    herr_t rc = H5Aread(attr, mem_type, value);
-    H5Aclose(attr);
-    return rc < 0 ? -1 : 0;
-}
-
 /* ---- Self-description for netCDF-4 and CF readers (xarray, ncdump) -------------
  * The file is plain HDF5 that netCDF-4 readers open as is: x and y are
  * dimension scales, so they become the dimensions and coordinate variables of
@@ -297,20 +248,25 @@ static int append_history(hid_t file, const char *what)
     char stamp[32], line[128], history[4096] = "";
     utc_timestamp(stamp, sizeof stamp);
     snprintf(line, sizeof line, "%s %s: %s", stamp, PACKAGE_STRING, what);
-    size_t used = get_string(file, "history", history, sizeof history) == 0 ? strlen(history) : 0;
+    char why[256];
+    size_t used = hdf5_read_text(file, "history", history, sizeof history, why, sizeof why) == 0 ? strlen(history) : 0;
     if (used + strlen(line) + 2 > sizeof history)
         used = 0; /* too long to keep: start again rather than fail the render */
     snprintf(history + used, sizeof history - used, "%s%s", used ? "\n" : "", line);
     return put_string(file, "history", history);
 }
 
-/* Checks that the file was written by mpifractal for the same parameters.
- * Returns 0, or -1 with the first difference in w->error. */
+/* Checks that the file was written by mpifractal for the same parameters,
+ * every attribute checked before it is read. Returns 0, or -1 with the first
+ * difference or problem in w->error. */
 static int check_parameters(struct writer *w, hid_t file)
 {
     const struct render_params *p = w->params;
-    char text[256];
-    if (get_string(file, "software", text, sizeof text) != 0 || strncmp(text, "mpifractal ", 11) != 0)
+    char text[256], why[256];
+    if (hdf5_check_attributes(file, why, sizeof why) != 0)
+        return snprintf(w->error, sizeof w->error, "cannot resume '%s': %s", p->hdf5_path, why), -1;
+    if (hdf5_read_text(file, "software", text, sizeof text, why, sizeof why) != 0 ||
+        strncmp(text, "mpifractal ", 11) != 0)
         return snprintf(w->error, sizeof w->error, "cannot resume '%s': it is not an mpifractal output",
                         p->hdf5_path), -1;
     struct description_item list[DESCRIPTION_MAX];
@@ -323,21 +279,24 @@ static int check_parameters(struct writer *w, hid_t file)
         int rc;
         switch (want->type) {
         case DESCRIPTION_STRING:
-            rc = get_string(file, want->name, was, sizeof was);
+            rc = hdf5_read_text(file, want->name, was, sizeof was, why, sizeof why);
             break;
         case DESCRIPTION_DOUBLE:
-            rc = get_scalar(file, want->name, H5T_NATIVE_DOUBLE, &real);
+            rc = hdf5_read_real(file, want->name, &real, why, sizeof why);
             snprintf(was, sizeof was, "%.17g", real);
             break;
         default:
-            rc = get_scalar(file, want->name, H5T_NATIVE_UINT64, &whole);
+            rc = hdf5_read_whole(file, want->name, &whole, why, sizeof why);
             snprintf(was, sizeof was, "%llu", (unsigned long long)whole);
             break;
         }
         description_value_text(want, now, sizeof now);
-        if (rc != 0 && want->absent && H5Aexists(file, want->name) == 0)
+        if (rc < 0)
+            return snprintf(w->error, sizeof w->error, "cannot resume '%s': %s", p->hdf5_path, why), -1;
+        hdf5_printable(was); /* it may be shown below */
+        if (rc > 0 && want->absent)
             snprintf(was, sizeof was, "%s", want->absent); /* a file older than the parameter */
-        else if (rc != 0)
+        else if (rc > 0)
             return snprintf(w->error, sizeof w->error, "cannot resume '%s': it has no '%s' attribute",
                             p->hdf5_path, want->name), -1;
         if (strcmp(was, now) != 0 && strcmp(want->name, "counts_dtype") == 0)
@@ -629,49 +588,132 @@ void writer_hdf5_library_init(void)
     H5open();
 }
 
-/* Opens the file of an interrupted render and learns where it stopped. */
+/* How dataset d of this render is stored, for hdf5_check_dataset. */
+static struct hdf5_dataset_rule dataset_rule(const struct render_params *p, size_t d)
+{
+    struct hdf5_dataset_rule rule = {.name = image_datasets[d].name, .type = dataset_file_type(p, d),
+                                     .dims = {p->height, p->width}, .compressed = p->compress > 0};
+    chunk_shape(p, rule.chunk);
+    return rule;
+}
+
+/* Checks, on a read-only handle, that file is an output of this render that
+ * can be resumed, everything checked before it is read; sets *rows to the
+ * rows it holds. Returns 0, or -1 with the reason in w->error. */
+static int check_resumable(struct writer *w, hid_t file, uint64_t *rows)
+{
+    const struct render_params *p = w->params;
+    char status[32], why[256];
+    if (check_parameters(w, file) != 0)
+        return -1;
+    int rc = hdf5_read_text(file, "status", status, sizeof status, why, sizeof why);
+    if (rc != 0 || (strcmp(status, "complete") != 0 && strcmp(status, "incomplete") != 0))
+        return snprintf(w->error, sizeof w->error, "cannot resume '%s': %s", p->hdf5_path,
+                        rc < 0 ? why : rc > 0 ? "it has no 'status' attribute"
+                                              : "its 'status' attribute is neither complete nor incomplete"), -1;
+    for (size_t d = 0; d < IMAGE_DATASETS; d++) {
+        if (!dataset_wanted(p, d))
+            continue;
+        hid_t dset = H5Dopen2(file, image_datasets[d].name, H5P_DEFAULT);
+        if (dset < 0) {
+            hdf5_last_error(why, sizeof why);
+            if (H5Lexists(file, image_datasets[d].name, H5P_DEFAULT) <= 0)
+                snprintf(why, sizeof why, "no such dataset");
+            return snprintf(w->error, sizeof w->error, "cannot resume '%s': its '%s' dataset cannot be opened: %s",
+                            p->hdf5_path, image_datasets[d].name, why), -1;
+        }
+        /* The chunks this run writes must fit the stored layout exactly. */
+        struct hdf5_dataset_rule rule = dataset_rule(p, d);
+        rc = hdf5_check_dataset(dset, &rule, why, sizeof why);
+        H5Dclose(dset);
+        if (rc != 0)
+            return snprintf(w->error, sizeof w->error, "cannot resume '%s': %s", p->hdf5_path, why), -1;
+    }
+    *rows = p->height;
+    if (strcmp(status, "complete") != 0) {
+        rc = hdf5_read_whole(file, "rows_complete", rows, why, sizeof why);
+        if (rc < 0)
+            return snprintf(w->error, sizeof w->error, "cannot resume '%s': %s", p->hdf5_path, why), -1;
+        if (rc > 0 || *rows > p->height || (*rows % writer_hdf5_chunk_rows(p) != 0 && *rows != p->height))
+            return snprintf(w->error, sizeof w->error, "cannot resume '%s': its rows_complete record is "
+                            "missing or damaged", p->hdf5_path), -1;
+    }
+    return 0;
+}
+
+/* Whether another program holds a lock on the file at path (HDF5 locks the
+ * files it opens). Returns 1, or 0 (unlocked, absent or cannot tell); with
+ * 0 and keep_fd, *keep_fd is an open descriptor holding the exclusive lock
+ * (-1 if the file could not be opened). */
+static int locked_elsewhere(const char *path, int *keep_fd)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    int locked = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    if (keep_fd && !locked) {
+        *keep_fd = fd;
+        return 0;
+    }
+    if (fd >= 0)
+        close(fd);
+    return locked;
+}
+
+/* Locks the open file for this run alone (flock on HDF5's own descriptor:
+ * the lock HDF5 takes itself, or the only one where HDF5's file locking is
+ * turned off, as HDF5_USE_FILE_LOCKING=FALSE does on many clusters), so that
+ * another run neither resumes nor replaces it. Returns 0, or -1 if another
+ * program holds a lock on it. */
+static int lock_for_this_run(hid_t file)
+{
+    int *fd = NULL;
+    if (H5Fget_vfd_handle(file, H5P_DEFAULT, (void **)&fd) < 0 || !fd) {
+        H5Eclear2(H5E_DEFAULT);
+        return 0; /* cannot tell */
+    }
+    return flock(*fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK ? -1 : 0;
+}
+
+/* Opens the output of an interrupted render (flags: H5F_ACC_RDONLY or
+ * H5F_ACC_RDWR) and locks it for this run. Returns it, or -1 with the reason
+ * in w->error, such as another run writing it. */
+static hid_t open_to_resume(struct writer *w, unsigned flags, hid_t fapl)
+{
+    const char *path = w->params->hdf5_path;
+    hid_t file = H5Fopen(path, flags, fapl);
+    if (file < 0 && !locked_elsewhere(path, NULL))
+        return hdf5_fail(w, "cannot resume: cannot open HDF5 file");
+    if (file >= 0 && lock_for_this_run(file) == 0)
+        return file;
+    if (file >= 0)
+        H5Fclose(file);
+    H5Eclear2(H5E_DEFAULT);
+    return snprintf(w->error, sizeof w->error, "cannot resume '%s': it is open in another program "
+                    "(another run writing it?); wait for it to end", path), -1;
+}
+
+/* Opens the file of an interrupted render and learns where it stopped. It
+ * is checked read-only first: a refused file is left as it was. */
 static int hdf5_reopen(struct writer *w, hid_t fapl)
 {
     const struct render_params *p = w->params;
     struct hdf5_state *s = w->state;
-    char status[32];
-    s->file = H5Fopen(p->hdf5_path, H5F_ACC_RDWR, fapl);
-    if (s->file < 0)
-        return hdf5_fail(w, "cannot resume: cannot open HDF5 file");
-    if (check_parameters(w, s->file) != 0)
+    uint64_t rows = 0;
+    hid_t file = open_to_resume(w, H5F_ACC_RDONLY, fapl);
+    if (file < 0)
         return -1;
-    if (get_string(s->file, "status", status, sizeof status) != 0)
-        return hdf5_fail(w, "cannot resume: no status in");
-    for (size_t d = 0; d < IMAGE_DATASETS; d++) {
-        if (!dataset_wanted(p, d))
-            continue;
-        s->datasets[d] = H5Dopen2(s->file, image_datasets[d].name, H5P_DEFAULT);
-        if (s->datasets[d] < 0)
-            return snprintf(w->error, sizeof w->error, "cannot resume '%s': it has no '%s' dataset",
-                            p->hdf5_path, image_datasets[d].name), -1;
-        /* The chunks this run writes must fit the stored layout exactly. */
-        hsize_t want[2], have[2] = {0, 0};
-        chunk_shape(p, want);
-        hid_t create = H5Dget_create_plist(s->datasets[d]);
-        int layout_ok = H5Pget_chunk(create, 2, have) == 2 && have[0] == want[0] && have[1] == want[1] &&
-                        H5Pget_nfilters(create) == (p->compress ? 2 : 0);
-        H5Pclose(create);
-        if (!layout_ok)
-            return snprintf(w->error, sizeof w->error, "cannot resume '%s': the chunk layout or filters of "
-                            "'%s' differ from what this version writes", p->hdf5_path,
-                            image_datasets[d].name), -1;
-    }
-    if (strcmp(status, "complete") == 0)
-        s->rows_written = p->height;
-    else if (get_scalar(s->file, "rows_complete", H5T_NATIVE_UINT64, &s->rows_written) != 0 ||
-             s->rows_written > p->height || (s->rows_written % writer_hdf5_chunk_rows(p) != 0 &&
-             s->rows_written != p->height))
-        return snprintf(w->error, sizeof w->error, "cannot resume '%s': its rows_complete record is "
-                        "missing or damaged", p->hdf5_path), -1;
-    s->rows_recorded = s->rows_written;
-    w->resume_row = s->rows_written;
+    int rc = check_resumable(w, file, &rows);
+    H5Fclose(file);
+    H5Eclear2(H5E_DEFAULT);
+    if (rc != 0 || (s->file = open_to_resume(w, H5F_ACC_RDWR, fapl)) < 0)
+        return -1;
+    for (size_t d = 0; d < IMAGE_DATASETS; d++)
+        if (dataset_wanted(p, d) && (s->datasets[d] = H5Dopen2(s->file, image_datasets[d].name, H5P_DEFAULT)) < 0)
+            return hdf5_fail(w, "cannot resume: cannot open a dataset of");
+    s->rows_written = s->rows_recorded = rows;
+    w->resume_row = rows;
     if (append_history(s->file, "resumed") != 0)
         return hdf5_fail(w, "cannot resume: cannot write attributes to");
+    s->opened = 1;
     return 0;
 }
 
@@ -705,6 +747,55 @@ static hid_t make_image_dataset(hid_t file, const struct render_params *p, size_
     return dset;
 }
 
+/* Creates a new, empty file under a unique temporary name next to the
+ * output (in s->creating), so that nothing at the output's path is truncated
+ * before this run holds HDF5's lock on its own file. Returns 0, or -1. */
+static int create_temporary(struct writer *w)
+{
+    struct hdf5_state *s = w->state;
+    struct stat link;
+    /* An output named through a symbolic link is written where the link leads, as before. */
+    if (lstat(w->params->hdf5_path, &link) != 0 || !S_ISLNK(link.st_mode) || !realpath(w->params->hdf5_path, s->target))
+        snprintf(s->target, sizeof s->target, "%s", w->params->hdf5_path);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    for (int attempt = 0; attempt < 100; attempt++) {
+        snprintf(s->creating, sizeof s->creating, "%s.new-%ld-%ld", s->target, (long)getpid(),
+                 ((long)now.tv_nsec + attempt) % 1000000000L);
+        int fd = open(s->creating, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0)
+            return close(fd), 0;
+        if (errno != EEXIST)
+            break;
+    }
+    int err = errno;
+    s->creating[0] = '\0';
+    return snprintf(w->error, sizeof w->error, "cannot create HDF5 file '%s': %s", w->params->hdf5_path,
+                    strerror(err)), -1;
+}
+
+/* Puts the new file, complete with its datasets, in place of whatever is at
+ * the output's path; refuses to replace a file that another program has open
+ * through HDF5 (which locks what it writes): that run goes on undisturbed.
+ * Returns 0, or -1 with the reason in w->error. */
+static int replace_output(struct writer *w)
+{
+    struct hdf5_state *s = w->state;
+    const char *path = w->params->hdf5_path;
+    int old = -1;
+    if (locked_elsewhere(s->target, &old))
+        return snprintf(w->error, sizeof w->error, "'%s' is open in another program (another run writing it?): "
+                        "not replaced; wait for it to end or choose another output", path), -1;
+    int rc = rename(s->creating, s->target);
+    int err = errno;
+    if (old >= 0)
+        close(old); /* the lock held the old file until the new one took its name */
+    if (rc != 0)
+        return snprintf(w->error, sizeof w->error, "cannot create HDF5 file '%s': %s", path, strerror(err)), -1;
+    s->creating[0] = '\0';
+    return 0;
+}
+
 static int hdf5_open(struct writer *w)
 {
     const struct render_params *p = w->params;
@@ -725,10 +816,13 @@ static int hdf5_open(struct writer *w)
         H5Pclose(fapl);
         return rc;
     }
-    s->file = H5Fcreate(p->hdf5_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    s->file = create_temporary(w) == 0 ? H5Fcreate(s->creating, H5F_ACC_TRUNC, H5P_DEFAULT, fapl) : -2;
+    if (s->file == -1) /* said before H5Pclose clears HDF5's error stack */
+        hdf5_fail(w, "cannot create HDF5 file");
     H5Pclose(fapl);
     if (s->file < 0)
-        return hdf5_fail(w, "cannot create HDF5 file");
+        return -1;
+    lock_for_this_run(s->file); /* a new name: nobody else has it open */
     if (set_status(s->file, "incomplete") != 0 || describe_file(s->file, p) != 0 ||
         put_parameters(s->file, p) != 0 || put_u64(s->file, "rows_complete", 0) != 0)
         return hdf5_fail(w, "cannot write attributes to");
@@ -769,7 +863,12 @@ static int hdf5_open(struct writer *w)
         H5Dclose(y);
     if (!ok)
         return hdf5_fail(w, "cannot write coordinates to");
-    return flush_to_disk(s->file) == 0 ? 0 : hdf5_fail(w, "cannot write");
+    if (flush_to_disk(s->file) != 0)
+        return hdf5_fail(w, "cannot write");
+    if (replace_output(w) != 0)
+        return -1;
+    s->opened = 1;
+    return 0;
 }
 
 /* Stores the band's encoded chunks as they are, with H5Dwrite_chunk. */
@@ -807,9 +906,10 @@ static int hdf5_write_band(struct writer *w, uint64_t row0, uint32_t nrows, cons
     return 0;
 }
 
-/* Reads rows [row0, row0 + nrows) of dataset name into values as mem_type. Returns 1 on success. */
+/* Reads rows [row0, row0 + nrows) of dataset name into values as mem_type.
+ * Returns 1 on success, else 0 with HDF5's reason in detail. */
 static int read_dataset_rows(hid_t file, const char *name, hid_t mem_type, uint64_t row0, uint32_t nrows,
-                             uint64_t width, void *values)
+                             uint64_t width, void *values, char *detail, size_t detail_len)
 {
     hid_t dset = H5Dopen2(file, name, H5P_DEFAULT);
     hid_t space = dset >= 0 ? H5Dget_space(dset) : -1;
@@ -817,6 +917,8 @@ static int read_dataset_rows(hid_t file, const char *name, hid_t mem_type, uint6
     hid_t mem = H5Screate_simple(2, count, NULL);
     int ok = space >= 0 && H5Sselect_hyperslab(space, H5S_SELECT_SET, offset, NULL, count, NULL) >= 0 &&
              H5Dread(dset, mem_type, mem, space, H5P_DEFAULT, values) >= 0;
+    if (!ok) /* before the next call clears HDF5's error stack */
+        hdf5_last_error(detail, detail_len);
     H5Sclose(mem);
     if (space >= 0)
         H5Sclose(space);
@@ -825,35 +927,62 @@ static int read_dataset_rows(hid_t file, const char *name, hid_t mem_type, uint6
     return ok;
 }
 
+/* Reads rows [row0, row0 + nrows) of dataset name, 4-byte values, into
+ * values; when they cannot be read, finds the first row that cannot and
+ * says so in why. Returns 1 on success. */
+static int read_rows_or_say_where(hid_t file, const char *path, const char *name, hid_t mem_type,
+                                  uint64_t row0, uint32_t nrows, uint64_t width, void *values, char *why,
+                                  size_t why_len)
+{
+    char detail[256];
+    if (read_dataset_rows(file, name, mem_type, row0, nrows, width, values, detail, sizeof detail))
+        return 1;
+    uint64_t bad = row0;
+    while (bad < row0 + nrows - 1 && read_dataset_rows(file, name, mem_type, bad, 1, width,
+                                                       (uint8_t *)values + (bad - row0) * width * 4, detail,
+                                                       sizeof detail))
+        bad++;
+    snprintf(why, why_len, "cannot read row %llu of '%s' in '%s' (damaged?): %s", (unsigned long long)bad,
+             name, path, detail);
+    return 0;
+}
+
 int writer_hdf5_read_rows(const char *path, uint64_t row0, uint32_t nrows, uint64_t width,
-                          const struct band_data *band)
+                          const struct band_data *band, char *why, size_t why_len)
 {
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    int ok = file >= 0 && read_dataset_rows(file, "counts", H5T_NATIVE_UINT32, row0, nrows, width, band->counts);
+    if (file < 0) {
+        char detail[256];
+        hdf5_last_error(detail, sizeof detail);
+        return snprintf(why, why_len, "cannot read back '%s': %s", path, detail), -1;
+    }
+    int ok = read_rows_or_say_where(file, path, "counts", H5T_NATIVE_UINT32, row0, nrows, width, band->counts,
+                                    why, why_len);
     if (ok && band->smooth)
-        ok = read_dataset_rows(file, "smooth", H5T_NATIVE_FLOAT, row0, nrows, width, band->smooth);
+        ok = read_rows_or_say_where(file, path, "smooth", H5T_NATIVE_FLOAT, row0, nrows, width, band->smooth,
+                                    why, why_len);
     if (ok && band->distance)
-        ok = read_dataset_rows(file, "distance", H5T_NATIVE_FLOAT, row0, nrows, width, band->distance);
-    if (file >= 0)
-        H5Fclose(file);
+        ok = read_rows_or_say_where(file, path, "distance", H5T_NATIVE_FLOAT, row0, nrows, width,
+                                    band->distance, why, why_len);
+    H5Fclose(file);
     H5Eclear2(H5E_DEFAULT);
     return ok ? 0 : -1;
 }
 
-/* Closes what is open; shuts the library down only if everything closed. */
+/* Closes what is open. The library is not shut down: after a failure
+ * (a full disk, a damaged file) HDF5 may hold objects it cannot close, and
+ * shutting down would then print its "infinite loop closing library" dump;
+ * writer_hdf5_library_init keeps it from shutting down at exit. */
 static void hdf5_close_all(struct hdf5_state *s)
 {
-    int closed = 1;
     for (size_t d = 0; d < IMAGE_DATASETS; d++)
         if (s->datasets[d] >= 0)
-            closed &= H5Dclose(s->datasets[d]) >= 0;
+            H5Dclose(s->datasets[d]);
     if (s->file >= 0)
-        closed &= H5Fclose(s->file) >= 0;
+        H5Fclose(s->file);
     for (size_t d = 0; d < IMAGE_DATASETS; d++)
         s->datasets[d] = -1;
     s->file = -1;
-    if (closed)
-        H5close();
 }
 
 static int hdf5_finish(struct writer *w, const struct render_report *report)
@@ -892,13 +1021,15 @@ static void hdf5_discard(struct writer *w)
     struct hdf5_state *s = w->state;
     if (!s)
         return;
-    int created = s->file >= 0 && !w->params->resume;
-    if (s->file >= 0 && !s->write_failed)
+    int created = s->opened && !w->params->resume;
+    if (s->opened && s->file >= 0 && !s->write_failed)
         checkpoint(w); /* keep every row written for --resume; status stays "incomplete" */
     hdf5_close_all(s);
     H5Eclear2(H5E_DEFAULT);
-    if (created && s->rows_written == 0)
-        remove(w->params->hdf5_path);
+    if (s->creating[0])
+        remove(s->creating); /* a new file that never took the output's name */
+    else if (created && s->rows_written == 0)
+        remove(s->target); /* no row was written: nothing to resume */
     free(s);
     w->state = NULL;
 }
