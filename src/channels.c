@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "stop.h"
+
 void channel_spec_init(struct channel_spec *spec, const struct render_params *params)
 {
     double radius = params->smooth_radius;
@@ -82,6 +84,9 @@ static void step_lanes(struct lanes *s, int with_derivative, double add)
     }
 }
 
+/* Steps of the lanes between two polls of stop_requested() (see stop.h). */
+#define CHANNEL_POLL_STEPS 65536u
+
 /* If lane l's orbit is done, stores its channels and returns 1, else 0. */
 static int lane_done(const struct channel_spec *spec, const struct lanes *s, int l, float *smooth, float *distance)
 {
@@ -114,6 +119,7 @@ void channel_row(const struct channel_spec *spec, const double *x, double y, siz
     struct lanes s;
     size_t next = 0;
     int busy = 0, idle = LANES;
+    unsigned steps_to_poll = CHANNEL_POLL_STEPS;
     for (int l = 0; l < LANES; l++)
         clear_lane(&s, l);
     for (;;) {
@@ -135,6 +141,11 @@ void channel_row(const struct channel_spec *spec, const double *x, double y, siz
         if (busy == 0)
             return;
         step_lanes(&s, distance != NULL, spec->fractal == FRACTAL_MANDELBROT ? 1.0 : 0.0);
+        if (--steps_to_poll == 0) {
+            steps_to_poll = CHANNEL_POLL_STEPS;
+            if (stop_requested())
+                return; /* the row is given up */
+        }
         for (int l = 0; l < LANES; l++)
             if (s.sample[l] != NO_SAMPLE && lane_done(spec, &s, l, smooth, distance)) {
                 clear_lane(&s, l);

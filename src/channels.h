@@ -52,7 +52,8 @@ void channel_sample(const struct channel_spec *spec, double x, double y, uint32_
                     float *smooth, float *distance);
 
 /* channel_sample for the n samples (x[i], y) of a row with counts[i]; smooth
- * or distance may be NULL (then that channel is not computed). */
+ * or distance may be NULL (then that channel is not computed). Gives up when
+ * stop_requested() (see stop.h): the row's channels are then incomplete. */
 void channel_row(const struct channel_spec *spec, const double *x, double y, size_t n,
                  const uint32_t *counts, float *smooth, float *distance);
 

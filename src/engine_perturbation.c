@@ -12,6 +12,10 @@
 
 #include "deep/deep.h"
 #include "render.h"
+#include "stop.h"
+
+/* Samples computed between two polls for a stop request. */
+#define STOP_POLL_SAMPLES 16
 
 /* Bytes of a reference broadcast in one MPI message (an int count). */
 #define BROADCAST_PIECE (1u << 30)
@@ -247,9 +251,16 @@ static uint64_t perturbation_compute(const struct engine *engine, const struct e
     uint64_t sum = 0;
     for (size_t r = 0; r < t->rows; r++) {
         double v = (half_height - (double)(t->row0 + r)) + t->dv;
-        size_t at = r * t->stride;
-        sum += deep_engine_row(pe->deep, u, v, t->n, t->counts + at, t->smooth ? t->smooth + at : NULL,
-                               t->distance ? t->distance + at : NULL, NULL);
+        /* a few samples at a time, polling for a stop in between: one deep
+         * sample may take milliseconds */
+        for (size_t first = 0; first < t->n; first += STOP_POLL_SAMPLES) {
+            if (stop_requested())
+                return sum; /* the tile is discarded */
+            size_t n = t->n - first < STOP_POLL_SAMPLES ? t->n - first : STOP_POLL_SAMPLES;
+            size_t at = r * t->stride + first;
+            sum += deep_engine_row(pe->deep, u + first, v, n, t->counts + at, t->smooth ? t->smooth + at : NULL,
+                                   t->distance ? t->distance + at : NULL, NULL);
+        }
     }
     return sum;
 }

@@ -75,7 +75,9 @@ void kernel_row(const struct kernel_spec *spec, const double *x, double y, size_
 /* Escape counts of rows x n samples: counts[r * stride + i] is the count of
  * sample (x[i], y[r]), r = 0..rows-1, i = 0..n-1 (stride >= n), exactly as
  * kernel_row gives it. Faster than one kernel_row per row where the path runs
- * neighbouring rows together: see kernel_rows_together. Thread-safe. */
+ * neighbouring rows together: see kernel_rows_together. Thread-safe. Polls
+ * stop_requested() (see stop.h) about every millisecond and gives up when it
+ * returns 1: the counts are then incomplete, and the caller must discard them. */
 void kernel_rows(const struct kernel_spec *spec, const double *x, const double *y, size_t rows,
                  size_t n, uint32_t *counts, size_t stride);
 

@@ -229,6 +229,7 @@ INLINE TARGET void row(const struct kernel_spec *spec, const double *x, double y
     (void)vesc2;
     (void)vloose;
 
+    unsigned blocks_to_poll = KERNEL_POLL_BLOCKS;
     FOR_V(DECLARE)
     FOR_V(REFILL)
     while ((0 FOR_V(ACT_OR)) != 0) {
@@ -237,6 +238,11 @@ INLINE TARGET void row(const struct kernel_spec *spec, const double *x, double y
             FOR_V(STEP)
         }
         FOR_V(FINISH)
+        if (--blocks_to_poll == 0) {
+            blocks_to_poll = KERNEL_POLL_BLOCKS;
+            if (stop_requested())
+                return; /* the row is given up */
+        }
     }
 }
 

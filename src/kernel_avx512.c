@@ -156,12 +156,18 @@ enum {
         }                                                                                 \
     }
 
-/* Blocks of BLOCK steps on every vector until none has an active lane. */
+/* Blocks of BLOCK steps on every vector until none has an active lane, or a
+ * stop request (polled every KERNEL_POLL_BLOCKS blocks). */
 #define ITERATE_WHILE_ACTIVE                                                              \
     while ((0 FOR_V(ACT_OR)) != 0) {                                                      \
         FOR_V(BEGIN)                                                                      \
         _Pragma("GCC unroll 16") for (int s = 0; s < BLOCK; s++) { FOR_S(STEP) }          \
         FOR_S(FINISH)                                                                     \
+        if (--blocks_to_poll == 0) {                                                      \
+            blocks_to_poll = KERNEL_POLL_BLOCKS;                                          \
+            if (stop_requested())                                                         \
+                return; /* the row is given up */                                         \
+        }                                                                                 \
     }
 
 #define ACT_OR(v) | act##v
@@ -252,6 +258,7 @@ INLINE TARGET void row(const struct kernel_spec *spec, const double *x, double y
     size_t next = 0;
     (void)vesc2;
     (void)vloose;
+    unsigned blocks_to_poll = KERNEL_POLL_BLOCKS;
 
     FOR_V(DECLARE)
     if (lockstep) {

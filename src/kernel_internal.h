@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "kernel.h"
+#include "stop.h"
 
 /* Safety margin of the cardioid and bulb tests. A sample passes only if it is
  * inside by more than this (in the test's own polynomial), far more than the
@@ -31,13 +32,25 @@ static inline int kernel_in_main_bulbs(double x, double y)
            xp * xp + y2 < 0.0625 - KERNEL_INTERIOR_MARGIN;
 }
 
+/* How often the kernels poll stop_requested() (see stop.h): the vector paths
+ * every KERNEL_POLL_BLOCKS blocks of steps (well under a millisecond), the
+ * scalar orbit every KERNEL_POLL_STEPS steps of a sample (a few hundred
+ * microseconds). A kernel that sees a stop request gives up: the counts of the
+ * rows it was asked for are then incomplete, and its caller, seeing
+ * stop_requested() too, must discard them. Without a stop request nothing
+ * changes: same steps, same counts. */
+#define KERNEL_POLL_BLOCKS 65536u
+#define KERNEL_POLL_STEPS 65536u
+_Static_assert((KERNEL_POLL_STEPS & (KERNEL_POLL_STEPS - 1)) == 0, "a power of two");
+
 /* Escape count of the orbit that is at z = (re, im) after k steps, with constant
  * (c_re, c_im): the smallest step count j in k..itermax-1 whose step escapes
  * (re*re + im*im > escape2 after it), or itermax if none does. With periodic
  * set, an exact repeat of z (compared with a reference taken at step counts
  * KERNEL_PERIOD_FIRST * 2^i) ends the orbit at itermax, which changes no
  * count: a repeating orbit never escapes. The scalar path runs every sample
- * through it; the vector paths use it for the rare lane they must finish alone. */
+ * through it; the vector paths use it for the rare lane they must finish alone.
+ * When a stop is requested it gives up and returns itermax (see KERNEL_POLL_STEPS). */
 static inline uint32_t kernel_orbit(double re, double im, double c_re, double c_im,
                                     double escape2, uint32_t k, uint32_t itermax, int periodic)
 {
@@ -48,6 +61,8 @@ static inline uint32_t kernel_orbit(double re, double im, double c_re, double c_
             im = (reim + reim) + c_im;
             if (re * re + im * im > escape2)
                 break;
+            if ((k & (KERNEL_POLL_STEPS - 1)) == KERNEL_POLL_STEPS - 1 && stop_requested())
+                return itermax;
         }
         return k;
     }
@@ -68,6 +83,8 @@ static inline uint32_t kernel_orbit(double re, double im, double c_re, double c_
             pim = im;
             save_at *= 2;
         }
+        if ((k & (KERNEL_POLL_STEPS - 1)) == KERNEL_POLL_STEPS - 1 && stop_requested())
+            return itermax;
     }
     return itermax;
 }

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include "grid.h"
 #include "kernel.h"
 #include "view.h"
+#include "output_files.h"
 #include "zoom.h"
 
 /* Largest height: the PNG format's limit. */
@@ -29,6 +31,9 @@
 /* Job files are small text files; anything larger is a mistake. */
 #define JOB_FILE_MAX (1 << 20)
 #define JOB_LINE_MAX (VIEW_DECIMAL_MAX + 256) /* a centre coordinate of the longest kind fits */
+/* Most threads per rank: more than any node has cores; beyond it the OpenMP
+ * runtime fails to start them and kills the run. */
+#define THREADS_MAX 4096u
 
 enum opt_type {
     OPT_CHOICE,  /* one name of the option's choices table, stored as its value */
@@ -110,7 +115,7 @@ static const struct option_def option_table[] = {
     {'R', "resolution", "N", OPT_UINT64, FIELD(width), 0,
      "samples along the real axis: the image width [4000]", "Sampling", NULL, NULL},
     {0, "height", "N", OPT_UINT64, FIELD(height), 0,
-     "samples along the imaginary axis [from the aspect ratio]", NULL, NULL, NULL},
+     "samples along the imaginary axis; 0 = automatic [from the aspect ratio]", NULL, NULL, NULL},
     {0, "samples", "K", OPT_UINT32, FIELD(samples), 0,
      "K x K samples per pixel: the PNG averages their colours, smooth/distance their means [1]", NULL, NULL, NULL},
     {'t', "threshold", "T", OPT_DOUBLE, FIELD(threshold), 0,
@@ -332,6 +337,21 @@ static void choice_list(const struct option_def *opt, char *out, size_t outlen)
                                  i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
 }
 
+/* Numbers are read without the blanks around them, so that ' 100' and '100 '
+ * (a quoted shell variable) are alike for every numeric option. Returns value
+ * without them, copied into buf, or value itself if it has none or is too long. */
+static const char *number_text(const char *value, char *buf, size_t len)
+{
+    size_t start = strspn(value, " \t"), end = strlen(value);
+    while (end > start && (value[end - 1] == ' ' || value[end - 1] == '\t'))
+        end--;
+    if ((start == 0 && value[end] == '\0') || end - start >= len)
+        return value;
+    memcpy(buf, value + start, end - start);
+    buf[end - start] = '\0';
+    return buf;
+}
+
 /* Stores one option's value into params. value is NULL for a command-line flag. */
 static int apply_value(const struct option_def *opt, const char *value, struct render_params *params,
                        const struct origin *from, char *err, size_t errlen)
@@ -339,6 +359,7 @@ static int apply_value(const struct option_def *opt, const char *value, struct r
     char *field = (char *)params + opt->offset;
     uint64_t u;
     int rc, flag = 1;
+    char number[64];
 
     switch (opt->type) {
     case OPT_CHOICE:
@@ -360,7 +381,7 @@ static int apply_value(const struct option_def *opt, const char *value, struct r
         return 0;
     }
     case OPT_DOUBLE:
-        rc = parse_double(value, (double *)field);
+        rc = parse_double(number_text(value, number, sizeof number), (double *)field);
         if (rc == -1)
             set_error(err, errlen, from, opt, "'%s' is not a number", value);
         else if (rc == -2)
@@ -368,7 +389,8 @@ static int apply_value(const struct option_def *opt, const char *value, struct r
         return rc == 0 ? 0 : -1;
     case OPT_UINT32:
     case OPT_UINT64:
-        rc = parse_unsigned(value, opt->type == OPT_UINT32 ? UINT32_MAX : UINT64_MAX, &u);
+        rc = parse_unsigned(number_text(value, number, sizeof number),
+                            opt->type == OPT_UINT32 ? UINT32_MAX : UINT64_MAX, &u);
         if (rc == -1)
             set_error(err, errlen, from, opt, "'%s' is not a whole number", value);
         else if (rc == -2)
@@ -491,21 +513,43 @@ static const char *kfr_option(const char *key, const char *value, const char **r
     return NULL;
 }
 
+/* Where a job file line's comment starts: at a '#' that begins the line (after
+ * blanks) or follows a blank, so that a '#' inside a value ("a#b.h5") is kept.
+ * Returns NULL if the line has none. */
+static char *find_comment(char *line)
+{
+    for (char *p = line; (p = strchr(p, '#')) != NULL; p++)
+        if (p == line + strspn(line, " \t") || p[-1] == ' ' || p[-1] == '\t')
+            return p;
+    return NULL;
+}
+
 /* Reads a job file of "key = value" lines into params. A UTF-8 byte-order mark
  * at the start (as Windows editors write) is skipped and CRLF line ends work; a
  * file with no setting at all (empty, or only comments) is refused. */
 static int apply_job_file(const char *path, struct render_params *params, struct given *given,
                           char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; what is not a
+     * regular file is refused before anything is read from it */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
         snprintf(err, errlen, "cannot open job file '%s': %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return -1;
     }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "job file '%s' is a directory", path);
-        fclose(f);
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "job file '%s' is %s, not a regular file", path,
+                 S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "a device or socket");
+        close(fd);
+        return -1;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open job file '%s': %s", path, strerror(errno));
+        close(fd);
         return -1;
     }
     char *text = malloc(JOB_FILE_MAX + 1);
@@ -551,7 +595,7 @@ static int apply_job_file(const char *path, struct render_params *params, struct
             break;
         }
         line[len] = '\0';
-        char *comment = strchr(line, '#');
+        char *comment = find_comment(line);
         if (comment)
             *comment = '\0';
         char *content = trim(line);
@@ -799,6 +843,18 @@ static int apply_zoom(struct render_params *params, const struct given *given, c
     return 0;
 }
 
+/* The shortest text that reads back as v (up to 17 significant digits), so
+ * that two different numbers never print alike: 0.30000000000000004, not 0.3. */
+static const char *exact_text(double v, char buf[32])
+{
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, 32, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
+}
+
 /* Decides the kind of view from what was given and checks it: edges (the
  * fractal's default view fills those not given) or a centre and a zoom. */
 static int choose_view(struct render_params *params, const struct given *given, char *err, size_t errlen)
@@ -830,16 +886,19 @@ static int choose_view(struct render_params *params, const struct given *given, 
         return 0;
     }
     v->kind = VIEW_EDGES;
+    char low[32], high[32];
     double *edges[4] = {&v->xleft, &v->xright, &v->ybot, &v->ytop};
     for (int e = 0; e < 4; e++)
         if (!was_given(given, edge_names[e]))
             *edges[e] = default_view[params->fractal][e];
     if (!(v->xleft < v->xright)) {
-        snprintf(err, errlen, "xleft (-x %g) must be less than xright (-X %g)", v->xleft, v->xright);
+        snprintf(err, errlen, "xleft (-x %s) must be less than xright (-X %s)", exact_text(v->xleft, low),
+                 exact_text(v->xright, high));
         return -1;
     }
     if (!(v->ybot < v->ytop)) {
-        snprintf(err, errlen, "ybot (-y %g) must be less than ytop (-Y %g)", v->ybot, v->ytop);
+        snprintf(err, errlen, "ybot (-y %s) must be less than ytop (-Y %s)", exact_text(v->ybot, low),
+                 exact_text(v->ytop, high));
         return -1;
     }
     if (!isfinite(v->xright - v->xleft) || !isfinite(v->ytop - v->ybot)) {
@@ -922,6 +981,15 @@ static int finish_params(struct render_params *params, const struct given *given
         snprintf(err, errlen, "--continue keeps an existing output and --force overwrites it: choose one");
         return -1;
     }
+    if (params->resume && params->force) {
+        snprintf(err, errlen, "--resume keeps the existing output and --force overwrites it: choose one");
+        return -1;
+    }
+    if (params->threads > THREADS_MAX) {
+        snprintf(err, errlen, "threads (%u) must be at most %u per rank (0 = automatic)", params->threads,
+                 THREADS_MAX);
+        return -1;
+    }
     if (params->compress > 9) {
         snprintf(err, errlen, "compress (%u) must be a deflate level from 0 (off) to 9", params->compress);
         return -1;
@@ -943,15 +1011,18 @@ static int finish_params(struct render_params *params, const struct given *given
         snprintf(err, errlen, "color-cycle must be at least 1 iteration");
         return -1;
     }
-    /* options that only shape the PNG, or only the supersampled outputs, would do nothing */
+    /* options that only shape the PNG, or only the supersampled outputs, would
+     * do nothing: refused, unless --no-png turned off a PNG (of a job file, say)
+     * that they were meant for, and then ignored */
+    int png_turned_off = !params->png_path[0] && was_given(given, "no-png");
     static const char *png_only[] = {"colormap", "color-by", "color-cycle", "equalize", "png-depth"};
-    for (size_t k = 0; k < sizeof png_only / sizeof png_only[0]; k++)
+    for (size_t k = 0; k < sizeof png_only / sizeof png_only[0] && !png_turned_off; k++)
         if (!params->png_path[0] && was_given(given, png_only[k]) &&
             (params->equalize || strcmp(png_only[k], "equalize") != 0)) { /* equalize = no is harmless */
             snprintf(err, errlen, "--%s sets the PNG's colours: give --png FILE too", png_only[k]);
             return -1;
         }
-    if (was_given(given, "color-cycle") && params->colormap != COLORMAP_CYCLIC) {
+    if (was_given(given, "color-cycle") && params->colormap != COLORMAP_CYCLIC && !png_turned_off) {
         snprintf(err, errlen, "--color-cycle sets the cyclic colour map's period: give --colormap cyclic too");
         return -1;
     }
@@ -959,13 +1030,15 @@ static int finish_params(struct render_params *params, const struct given *given
         snprintf(err, errlen, "--smooth-radius shapes the smooth and distance channels: give --channels too");
         return -1;
     }
-    if (params->samples > 1 && !params->png_path[0] && !params->channels) {
+    if (params->samples > 1 && !params->png_path[0] && !params->channels && !png_turned_off) {
         snprintf(err, errlen, "--samples %u changes only the PNG and the smooth and distance channels: give "
                  "--png FILE or --channels too (the counts are those of the grid points)", params->samples);
         return -1;
     }
     if (params->color_by_smooth) /* the PNG's colours come from the smooth channel: compute and keep it */
         params->channels |= CHANNEL_SMOOTH;
+    if (png_turned_off)
+        params->equalize = 0; /* it only shapes the PNG */
     if (params->equalize && !params->hdf5_path[0]) {
         snprintf(err, errlen, "--equalize makes the PNG from the HDF5 file once it is complete: it cannot "
                  "be used with --no-hdf5");
@@ -984,13 +1057,6 @@ static int finish_params(struct render_params *params, const struct given *given
     if (!kernel_path_supported((enum kernel_path)params->kernel)) {
         snprintf(err, errlen, "this CPU cannot run the %s kernel: use --kernel auto",
                  kernel_path_name((enum kernel_path)params->kernel));
-        return -1;
-    }
-    char png_part[PARAMS_PATH_MAX + 8];
-    snprintf(png_part, sizeof png_part, "%s.part", params->png_path);
-    if (params->hdf5_path[0] && params->png_path[0] &&
-        (strcmp(params->hdf5_path, params->png_path) == 0 || strcmp(params->hdf5_path, png_part) == 0)) {
-        snprintf(err, errlen, "the HDF5 and PNG outputs are the same file '%s'", params->hdf5_path);
         return -1;
     }
     return 0;
@@ -1044,6 +1110,11 @@ static int check_output_path(const char *path, const char *what, int force, char
             snprintf(err, errlen, "%s output '%s' is a directory", what, path);
             return -1;
         }
+        if (!S_ISREG(st.st_mode)) { /* it would be replaced by a regular file, even /dev/null */
+            snprintf(err, errlen, "%s output '%s' is %s, not a regular file: outputs are only written as "
+                     "regular files", what, path, S_ISFIFO(st.st_mode) ? "a FIFO" : "a device or socket");
+            return -1;
+        }
         if (!force) {
             snprintf(err, errlen, "%s output '%s' exists: use --force to overwrite it%s", what, path,
                      strcmp(what, "HDF5") == 0 ? ", or --resume to finish an interrupted render" : "");
@@ -1063,8 +1134,16 @@ static int check_output_path(const char *path, const char *what, int force, char
         dir[1] = '\0';
     else
         *slash = '\0';
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    if (stat(dir, &st) != 0 && errno == ENOTDIR) {
+        snprintf(err, errlen, "cannot write %s output '%s': a part of '%s' is not a directory", what, path, dir);
+        return -1;
+    }
+    if (stat(dir, &st) != 0) {
         snprintf(err, errlen, "cannot write %s output '%s': directory '%s' does not exist", what, path, dir);
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "cannot write %s output '%s': '%s' is not a directory", what, path, dir);
         return -1;
     }
     if (access(dir, W_OK | X_OK) != 0) {
@@ -1088,6 +1167,10 @@ int options_check_outputs(struct render_params *params, char *err, size_t errlen
             snprintf(err, errlen, "cannot resume '%s': %s", params->hdf5_path, strerror(errno));
             return -1;
         }
+        if (!S_ISREG(st.st_mode)) {
+            snprintf(err, errlen, "cannot resume '%s': it is not a regular file", params->hdf5_path);
+            return -1;
+        }
     } else if (params->hdf5_path[0] &&
                check_output_path(params->hdf5_path, "HDF5", params->force, err, errlen)) {
         return -1;
@@ -1101,6 +1184,12 @@ int options_check_outputs(struct render_params *params, char *err, size_t errlen
     if (params->png_path[0] &&
         check_output_path(params->png_path, "PNG", params->force || params->resume, err, errlen))
         return -1;
+    /* by device and inode, or directory and name: "a.h5" and "./a.h5" are one file */
+    if (params->hdf5_path[0] && params->png_path[0] && output_same_file(params->hdf5_path, params->png_path)) {
+        snprintf(err, errlen, "the HDF5 and PNG outputs are the same file ('%s' and '%s')", params->hdf5_path,
+                 params->png_path);
+        return -1;
+    }
     return 0;
 }
 
@@ -1179,7 +1268,8 @@ void options_help(FILE *out, const char *program)
             "orbit (computed once, for the deepest frame).\n"
             "\n"
             "Job files: one 'key = value' per line, keys are the long option names\n"
-            "(itermax = 200), '#' starts a comment; the command line overrides the file.\n"
+            "(itermax = 200), '#' at the start of a line or after a blank starts a comment;\n"
+            "the command line overrides the file.\n"
             "\n"
             "Examples:\n"
             "  mpirun -np 2 %s jobs/seed-julia.job\n"

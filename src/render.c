@@ -4,7 +4,6 @@
 
 #include <math.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include "progress.h"
 #include "schedule.h"
 #include "space.h"
+#include "stop.h"
 #include "supersample.h"
 #include "writer.h"
 
@@ -52,46 +52,19 @@ struct render {
     uint64_t rows_stored;     /* rank 0: rows [0, rows_stored) are in the outputs */
 };
 
-/* Set by SIGINT, SIGTERM (what SLURM sends at the time limit) or SIGUSR1 (the
- * warning before it that sbatch --signal=USR1@SECONDS asks for, and that srun and
- * mpirun pass on to the ranks). */
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int signal_number)
-{
-    if (stop_requested) { /* a second signal: stop at once, the usual way */
-        signal(signal_number, SIG_DFL);
-        raise(signal_number);
-    }
-    stop_requested = 1;
-}
-
-/* Every rank catches SIGINT, SIGTERM and SIGUSR1: rank 0 then stops handing out bands
- * and saves what arrived; the others finish the band in hand and stop when
- * rank 0 says so. A second signal ends the process at once. */
-static void catch_stop_signals(void)
-{
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = on_stop_signal;
-    action.sa_flags = SA_RESTART; /* file writes in progress go on */
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, NULL);
-    sigaction(SIGTERM, &action, NULL);
-    sigaction(SIGUSR1, &action, NULL);
-}
-
 static int stop_was_requested(void *ctx)
 {
     (void)ctx;
-    return stop_requested;
+    return stop_requested();
 }
 
 /* Computes rows [row0, row0 + nrows): counts, the channels and colours the
  * band's layout holds (with --samples, means over each pixel's samples). The
  * rank's threads share tiles of rows_together rows by TILE_SAMPLES
  * columns (the kernel runs neighbouring rows together). Samples are
- * independent, so nothing depends on how the rows are cut. */
+ * independent, so nothing depends on how the rows are cut. Returns 0, -1 on
+ * failure, or 1 when a stop request cut the rows short (they are then
+ * incomplete and must not be stored). */
 static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *out,
                         uint64_t *iterations)
 {
@@ -106,6 +79,8 @@ static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct b
 #pragma omp parallel for schedule(dynamic, 1) num_threads(r->threads) if (r->threads > 1 && tiles > 1) \
     reduction(+ : sum) reduction(| : failed)
     for (int64_t t = 0; t < tiles; t++) {
+        if (stop_requested()) /* the rows are given up: skip the tiles left */
+            continue;
         uint64_t first_row = (uint64_t)(t / tiles_per_row) * tile_rows;
         size_t rows = (size_t)(nrows - first_row < tile_rows ? nrows - first_row : tile_rows);
         uint64_t col0 = (uint64_t)(t % tiles_per_row) * TILE_SAMPLES;
@@ -129,7 +104,8 @@ static int compute_rows(void *ctx, uint64_t row0, uint32_t nrows, const struct b
         }
     }
     *iterations = sum;
-    return failed ? -1 : 0;
+    /* the kernels give up their rows when a stop is requested (see stop.h) */
+    return failed ? -1 : stop_requested() ? 1 : 0;
 }
 
 /* Threads for this rank: --threads, else OMP_NUM_THREADS, else the CPUs in the
@@ -531,7 +507,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
     int rank, ranks;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &ranks);
-    catch_stop_signals(); /* from the start: a stop signal during set-up must not kill a rank */
+    stop_catch_signals(); /* from the start: a stop signal during set-up must not kill a rank */
 
     struct render_params params;
     int decision[2] = {OPTIONS_ERROR, EXIT_BAD_INPUT};
@@ -602,16 +578,21 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
         progress_start(&r.progress, stderr, show, isatty(2), r.resume_row, params.height, params.width, start);
     }
     int outcome = schedule_run(comm, &plan, &callbacks, &sr);
+    int silent = outcome == 2; /* rank 0: workers that did not stop in time; nothing collective follows */
     if (outcome != 0)
-        status = outcome == 1 ? EXIT_INTERRUPTED : EXIT_FAILED;
+        status = outcome == 1 || silent ? EXIT_INTERRUPTED : EXIT_FAILED;
 
-    double peak_mib = peak_memory_mib(comm);
+    double peak_mib = silent ? 0.0 : peak_memory_mib(comm);
     if (rank == 0) {
         progress_end(&r.progress);
         struct render_report report = {.ranks = ranks, .threads = r.threads, .kernel = r.engine_summary,
                                        .total_iterations = sr.total_iterations,
                                        .peak_memory_mib = peak_mib};
         if (status == EXIT_INTERRUPTED) {
+            if (silent)
+                fprintf(stderr, PROGRAM ": rank %d%s did not stop within %d s of the stop request: "
+                        "saving what arrived, then ending every rank\n", sr.first_silent_rank,
+                        sr.silent_ranks > 1 ? " and others" : "", SCHEDULE_STOP_WAIT_SECONDS);
             discard_writers(&r); /* the HDF5 file saves the rows stored so far */
             if (params.hdf5_path[0] && access(params.hdf5_path, F_OK) == 0 && r.rows_stored > 0)
                 fprintf(stderr, PROGRAM ": interrupted: the first %llu of %llu rows are saved in '%s'; %s\n",
@@ -643,5 +624,7 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
         free(sr.rank_pixels);
     }
     r.engine.ops->release(&r.engine);
+    if (silent)
+        MPI_Abort(comm, EXIT_INTERRUPTED); /* also ends the ranks that did not answer */
     return agree(comm, status);
 }

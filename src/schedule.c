@@ -6,7 +6,12 @@
 #include <string.h>
 #include <time.h>
 
-enum { TAG_ASSIGN = 101, TAG_RESULT = 102 };
+#include "stop.h"
+
+/* TAG_STOP: a worker tells rank 0 that it received a stop signal; rank 0
+ * tells every worker, once per run, to stop (when stopping, or at the end).
+ * TAG_DONE: a worker's last message, its status and whether it sent TAG_STOP. */
+enum { TAG_ASSIGN = 101, TAG_RESULT = 102, TAG_STOP = 103, TAG_DONE = 104 };
 
 /* Bands a worker holds at once: one it computes, one queued so it never waits. */
 #define WORKER_DEPTH 2
@@ -111,18 +116,27 @@ static void idle_pause(unsigned *idle_polls)
 
 /* ---- worker side ------------------------------------------------------- */
 
-/* Each result message: the sum of the band's counts, then its payload. */
+/* Each result message: the sum of the band's counts, then its payload. A
+ * message of the header alone says that a stop request cut the band short
+ * (every band's payload has at least one byte); an empty one, that the
+ * worker failed. */
 typedef uint64_t result_header;
 
 /* Computes, accounts and encodes a band into message (header + payload).
- * Returns the message length, or 0 on failure. */
+ * Returns the message length: 0 on failure, sizeof(result_header) when a
+ * stop request cut the band short. */
 static size_t make_result(const struct band_plan *plan, const struct band_callbacks *cb, uint64_t band,
                           const struct band_data *data, uint8_t *message)
 {
     uint64_t row0 = band_first_row(plan, band);
     uint32_t nrows = band_nrows(plan, band);
-    result_header iterations;
-    if (cb->compute(cb->ctx, row0, nrows, data, &iterations) != 0)
+    result_header iterations = 0;
+    int rc = cb->compute(cb->ctx, row0, nrows, data, &iterations);
+    if (rc == 1) {
+        memcpy(message, &iterations, sizeof iterations);
+        return sizeof iterations;
+    }
+    if (rc != 0)
         return 0;
     size_t length = cb->encode(cb->ctx, row0, nrows, data, message + sizeof iterations);
     if (length == 0)
@@ -136,7 +150,35 @@ size_t schedule_payload_limit(void)
     return (size_t)INT_MAX - sizeof(result_header);
 }
 
-static int run_worker(MPI_Comm comm, const struct band_plan *plan, const struct band_callbacks *cb)
+/* A worker's two stop messages: the one it sends rank 0 on its own stop
+ * signal, and the one rank 0 sends every worker once. */
+struct worker_stop {
+    MPI_Comm comm;
+    MPI_Request from_rank0, to_rank0;
+    int heard;            /* rank 0's message arrived */
+    int told;             /* this worker sent rank 0 its own */
+    int note_in, note_out; /* the messages' buffers */
+};
+
+/* The worker's stop listener (see stop_set_listener): passes a stop signal
+ * of this rank on to rank 0, and returns 1 once rank 0 asked to stop. */
+static int worker_listen(void *ctx)
+{
+    struct worker_stop *ws = ctx;
+    if (!ws->told && stop_signalled()) {
+        MPI_Isend(&ws->note_out, 1, MPI_INT, 0, TAG_STOP, ws->comm, &ws->to_rank0);
+        ws->told = 1;
+    }
+    if (!ws->heard)
+        MPI_Test(&ws->from_rank0, &ws->heard, MPI_STATUS_IGNORE);
+    return ws->heard;
+}
+
+/* Computes bands until rank 0 says NO_BAND, then sends rank 0 its closing
+ * message. Returns 0, or -1 if a band failed; ws->to_rank0 is to be waited
+ * for after the schedule's closing broadcast when ws->told. */
+static int run_worker(MPI_Comm comm, const struct band_plan *plan, const struct band_callbacks *cb,
+                      struct worker_stop *ws)
 {
     size_t message_max = sizeof(result_header) + cb->payload_max;
     struct band_data data;
@@ -151,6 +193,9 @@ static int run_worker(MPI_Comm comm, const struct band_plan *plan, const struct 
         if (!message[i])
             MPI_Abort(comm, 1);
     }
+    ws->comm = comm;
+    MPI_Irecv(&ws->note_in, 1, MPI_INT, 0, TAG_STOP, comm, &ws->from_rank0);
+    stop_set_listener(worker_listen, ws);
     for (unsigned turn = 0;; turn = (turn + 1) % WORKER_DEPTH) {
         uint64_t band;
         MPI_Request request;
@@ -161,6 +206,7 @@ static int run_worker(MPI_Comm comm, const struct band_plan *plan, const struct 
             MPI_Test(&request, &arrived, MPI_STATUS_IGNORE);
             if (arrived)
                 break;
+            stop_requested(); /* passes on a stop signal that arrives between bands */
             idle_pause(&idle_polls);
         }
         if (band == NO_BAND)
@@ -176,6 +222,15 @@ static int run_worker(MPI_Comm comm, const struct band_plan *plan, const struct 
      * address 1: GCC 12 warns that MPI_Waitall would write past it. */
     MPI_Status statuses[WORKER_DEPTH];
     MPI_Waitall(WORKER_DEPTH, sent, statuses);
+    stop_set_listener(NULL, NULL);
+    if (!ws->told && stop_signalled()) { /* a signal since the last poll: rank 0 still counts it */
+        MPI_Isend(&ws->note_out, 1, MPI_INT, 0, TAG_STOP, comm, &ws->to_rank0);
+        ws->told = 1;
+    }
+    if (!ws->heard)
+        MPI_Wait(&ws->from_rank0, MPI_STATUS_IGNORE); /* sent before NO_BAND */
+    int closing[2] = {failed ? 2 : 0, ws->told};
+    MPI_Send(closing, 2, MPI_INT, 0, TAG_DONE, comm);
     for (int i = 0; i < WORKER_DEPTH; i++)
         free(message[i]);
     band_data_free(&data);
@@ -205,8 +260,51 @@ struct coordinator {
     int outstanding;       /* bands handed to workers and not yet received */
     int failed;
     int stopping;          /* interrupted: hand out nothing more, store what arrives in order */
+    int heard_stop;        /* a worker's band was cut short by a stop request */
+    int workers_told;      /* every worker was sent its stop message */
+    int stop_notes;        /* stop messages received from workers */
+    double stop_deadline;  /* stopping: when to give up waiting for the workers */
     struct schedule_report *report;
 };
+
+/* Rank 0's stop listener (see stop_set_listener): receives the workers' stop
+ * messages; returns 1 if there was one. */
+static int coordinator_listen(void *ctx)
+{
+    struct coordinator *co = ctx;
+    int found = 0;
+    for (;;) {
+        int pending, note;
+        MPI_Status status;
+        MPI_Iprobe(MPI_ANY_SOURCE, TAG_STOP, co->comm, &pending, &status);
+        if (!pending)
+            return found;
+        MPI_Recv(&note, 1, MPI_INT, status.MPI_SOURCE, TAG_STOP, co->comm, MPI_STATUS_IGNORE);
+        co->stop_notes++;
+        found = 1;
+    }
+}
+
+/* Sends every worker its one stop message (once per run). */
+static void tell_workers_to_stop(struct coordinator *co)
+{
+    static const int note = 1;
+    if (co->workers_told)
+        return;
+    co->workers_told = 1;
+    for (int rank = 1; rank < co->ranks; rank++)
+        MPI_Send(&note, 1, MPI_INT, rank, TAG_STOP, co->comm);
+}
+
+/* Interrupted: stops this rank's own computation and every worker's, and
+ * starts the clock of SCHEDULE_STOP_WAIT_SECONDS. */
+static void begin_stopping(struct coordinator *co)
+{
+    co->stopping = 1;
+    stop_request();
+    tell_workers_to_stop(co);
+    co->stop_deadline = MPI_Wtime() + SCHEDULE_STOP_WAIT_SECONDS;
+}
 
 static int can_assign(const struct coordinator *co)
 {
@@ -271,6 +369,10 @@ static int receive_results(struct coordinator *co)
             co->failed = 1;
             continue;
         }
+        if (length == (int)sizeof(result_header)) { /* cut short by a stop request: never stored */
+            co->heard_stop = 1;
+            continue;
+        }
         result_header iterations;
         memcpy(&iterations, slot->message, sizeof iterations);
         slot->length = (size_t)length;
@@ -300,6 +402,56 @@ static void write_ready(struct coordinator *co)
     }
 }
 
+/* Rank 0, after NO_BAND went out: receives every worker's closing message
+ * and then the stop messages still on their way (so that none is left
+ * unmatched). When stopping, gives up at the stop deadline. Returns the worst
+ * worker status (0 or 2), or -1 if some workers did not answer in time
+ * (counted in the report). */
+static int collect_workers(struct coordinator *co)
+{
+    int workers = co->ranks - 1, worst = 0, told = 0, ok = 1;
+    int (*closing)[2] = calloc((size_t)(workers > 0 ? workers : 1), sizeof *closing);
+    MPI_Request *requests = calloc((size_t)(workers > 0 ? workers : 1), sizeof *requests);
+    if (!closing || !requests)
+        MPI_Abort(co->comm, 1);
+    for (int w = 0; w < workers; w++)
+        MPI_Irecv(closing[w], 2, MPI_INT, w + 1, TAG_DONE, co->comm, &requests[w]);
+    unsigned idle_polls = 0;
+    for (int left = workers; left > 0;) {
+        for (int w = 0; w < workers; w++) {
+            int done = 0;
+            if (requests[w] != MPI_REQUEST_NULL) /* MPI_Test nulls a request it completes */
+                MPI_Test(&requests[w], &done, MPI_STATUS_IGNORE);
+            left -= done;
+        }
+        if (left > 0 && co->stopping && MPI_Wtime() > co->stop_deadline) {
+            ok = 0;
+            break;
+        }
+        if (left > 0)
+            idle_pause(&idle_polls);
+    }
+    for (int w = 0; w < workers; w++) {
+        if (requests[w] != MPI_REQUEST_NULL) { /* silent: MPI_Abort will end it */
+            if (co->report->silent_ranks++ == 0)
+                co->report->first_silent_rank = w + 1;
+            continue;
+        }
+        worst = closing[w][0] > worst ? closing[w][0] : worst;
+        told += closing[w][1];
+    }
+    for (; ok && co->stop_notes < told; co->stop_notes++) { /* sent before the closing messages */
+        int note;
+        MPI_Recv(&note, 1, MPI_INT, MPI_ANY_SOURCE, TAG_STOP, co->comm, MPI_STATUS_IGNORE);
+    }
+    free(closing);
+    free(requests);
+    return ok ? worst : -1;
+}
+
+/* Returns 0 (all stored), 1 (interrupted), 2 (failed, on some rank) or 3
+ * (interrupted, and workers did not answer in time: nothing collective may
+ * follow). */
 static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *plan,
                            const struct band_callbacks *cb, struct schedule_report *report)
 {
@@ -338,10 +490,16 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
     }
     uint64_t own_iterations = 0;
     unsigned idle_polls = 0;
+    int silent = 0; /* stopping took longer than SCHEDULE_STOP_WAIT_SECONDS */
+    stop_set_listener(coordinator_listen, &co);
     top_up_workers(&co);
     while (co.failed || co.stopping ? co.outstanding > 0 : co.next_write < plan->band_count) {
-        if (!co.stopping && cb->interrupted && cb->interrupted(cb->ctx))
-            co.stopping = 1;
+        if (!co.stopping && (co.heard_stop || (cb->interrupted && cb->interrupted(cb->ctx))))
+            begin_stopping(&co);
+        if (co.stopping && MPI_Wtime() > co.stop_deadline) {
+            silent = 1;
+            break;
+        }
         int progressed = receive_results(&co);
         write_ready(&co);
         top_up_workers(&co);
@@ -359,7 +517,12 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
             uint64_t row0 = band_first_row(plan, own_band);
             uint64_t step_iterations;
             struct band_data rows = band_data_rows(&own, own_row, plan->width);
-            if (cb->compute(cb->ctx, row0 + own_row, step, &rows, &step_iterations) != 0) {
+            int rc = cb->compute(cb->ctx, row0 + own_row, step, &rows, &step_iterations);
+            if (rc == 1) { /* cut short by a stop request: never stored */
+                own_band = NO_BAND;
+                continue;
+            }
+            if (rc != 0) {
                 co.failed = 1;
                 continue;
             }
@@ -386,9 +549,22 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
         else
             idle_pause(&idle_polls);
     }
-    for (int rank = 1; rank < ranks; rank++) {
-        uint64_t stop = NO_BAND;
-        MPI_Send(&stop, 1, MPI_UINT64_T, rank, TAG_ASSIGN, comm);
+    stop_set_listener(NULL, NULL);
+    int workers_worst = 0;
+    report->silent_ranks = 0;
+    if (silent) {
+        /* the workers still holding bands did not answer: leave them to MPI_Abort */
+        for (int rank = ranks - 1; rank >= 1; rank--)
+            if (co.queued[rank] > 0)
+                report->silent_ranks++, report->first_silent_rank = rank;
+    } else {
+        tell_workers_to_stop(&co);
+        for (int rank = 1; rank < ranks; rank++) {
+            uint64_t stop = NO_BAND;
+            MPI_Send(&stop, 1, MPI_UINT64_T, rank, TAG_ASSIGN, comm);
+        }
+        workers_worst = collect_workers(&co);
+        silent = workers_worst < 0;
     }
     for (uint64_t i = 0; i < window; i++)
         free(co.slots[i].message);
@@ -396,7 +572,9 @@ static int run_coordinator(MPI_Comm comm, int ranks, const struct band_plan *pla
     free(co.slots);
     free(co.queue);
     free(co.queued);
-    return co.failed ? 2 : co.stopping && co.next_write < plan->band_count ? 1 : 0;
+    if (silent)
+        return 3;
+    return co.failed || workers_worst == 2 ? 2 : co.stopping && co.next_write < plan->band_count ? 1 : 0;
 }
 
 int schedule_run(MPI_Comm comm, const struct band_plan *plan, const struct band_callbacks *cb,
@@ -405,9 +583,17 @@ int schedule_run(MPI_Comm comm, const struct band_plan *plan, const struct band_
     int rank, ranks;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &ranks);
-    int rc = rank == 0 ? run_coordinator(comm, ranks, plan, cb, report)
-                       : (run_worker(comm, plan, cb) != 0 ? 2 : 0);
-    int worst;
-    MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, comm);
-    return worst == 2 ? -1 : worst;
+    struct worker_stop ws = {.note_out = 1};
+    int rc = 0;
+    if (rank == 0) {
+        rc = run_coordinator(comm, ranks, plan, cb, report); /* the workers' statuses included */
+        if (rc == 3)
+            return 2; /* the silent workers will not take part in anything collective */
+    } else {
+        run_worker(comm, plan, cb, &ws); /* its status went to rank 0 */
+    }
+    MPI_Bcast(&rc, 1, MPI_INT, 0, comm);
+    if (ws.told)
+        MPI_Wait(&ws.to_rank0, MPI_STATUS_IGNORE);
+    return rc == 2 ? -1 : rc;
 }

@@ -40,7 +40,9 @@ struct band_callbacks {
     void *ctx;
     /* Computes rows [row0, row0 + nrows) into the planes of out (a view that
      * starts at row0: counts and whatever the layout holds) and the sum of
-     * the counts into *iterations. Returns 0, or -1 on failure. */
+     * the counts into *iterations. Returns 0, -1 on failure, or 1 when a stop
+     * request (stop_requested, see stop.h) cut the rows short: they are then
+     * never stored. */
     int (*compute)(void *ctx, uint64_t row0, uint32_t nrows, const struct band_data *out,
                    uint64_t *iterations);
     /* Turns a computed band into the bytes rank 0 will store (at most
@@ -58,11 +60,18 @@ struct band_callbacks {
     int (*interrupted)(void *ctx);
 };
 
+/* How long rank 0, once interrupted, waits for the workers to return or give
+ * up the bands they hold. They poll for the stop about every millisecond and
+ * answer within a fraction of a second, unless stopped (SIGSTOP) or hung. */
+#define SCHEDULE_STOP_WAIT_SECONDS 10
+
 /* What the schedule measured, valid on rank 0 after schedule_run. */
 struct schedule_report {
     uint64_t *rank_iterations; /* [ranks]: sum of the counts each rank computed */
     uint64_t *rank_pixels;     /* [ranks]: samples each rank computed */
     uint64_t total_iterations;
+    int silent_ranks;      /* when schedule_run returns 2: workers that did not answer, */
+    int first_silent_rank; /* and the first of them */
 };
 
 /* Runs the whole schedule on every rank of comm (collective). Rank 0
@@ -70,11 +79,17 @@ struct schedule_report {
  * workers, who each keep up to two bands in hand so they never wait for work.
  * Each rank encodes the bands it computed. Payloads reach sink in row order;
  * rank 0 holds at most a bounded window of them, so memory does not grow with
- * the image. When interrupted, rank 0 hands out nothing more, stores the bands
- * that arrive while they continue the rows in order, and stops the workers.
+ * the image. A stop request on any rank (a signal, see stop.h) reaches rank 0,
+ * which then hands out nothing more, tells every rank to give up the band in
+ * hand (a band cut short is never stored), stores the bands that arrive while
+ * they continue the rows in order, and stops the workers.
  * report may be NULL on ranks other than 0; its arrays need one entry per rank.
  * Returns, the same on every rank: 0 when every band was stored, 1 when
- * interrupted first, or -1 if a sink, computation or encoding failed. */
+ * interrupted first, or -1 if a sink, computation or encoding failed. On
+ * rank 0 alone it returns 2 when interrupted and some workers did not answer
+ * within SCHEDULE_STOP_WAIT_SECONDS (report says which): the rows stored are
+ * valid, but nothing collective can follow, so the caller saves and ends the
+ * run with MPI_Abort. */
 int schedule_run(MPI_Comm comm, const struct band_plan *plan, const struct band_callbacks *cb,
                  struct schedule_report *report);
 

@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "colormap.h"
 #include "config.h"
 #include "description.h"
+#include "output_files.h"
 
 /* IDAT chunks are written when this much compressed data has gathered. */
 #define IDAT_BYTES (1u << 20)
@@ -32,7 +34,8 @@ struct png_state {
     png_structp png;
     png_infop info;
     FILE *file;
-    char part_path[PARAMS_PATH_MAX + 8]; /* written here, renamed when whole */
+    char part_path[PARAMS_PATH_MAX + 16]; /* written here (output_create_part), renamed when whole */
+    int published;                        /* part_path got its final name */
     uint8_t *idat;                        /* compressed bytes not yet written */
     size_t idat_used, idat_size;
     uint32_t adler;                       /* of all scanlines so far */
@@ -231,12 +234,19 @@ static int png_writer_open(struct writer *w)
     if (!s->idat)
         return snprintf(w->error, sizeof w->error, "out of memory for PNG output"), -1;
 
-    snprintf(s->part_path, sizeof s->part_path, "%s.part", p->png_path);
-    s->file = fopen(s->part_path, "wb");
-    if (!s->file)
+    int fd = output_create_part(p->png_path, s->part_path, sizeof s->part_path);
+    s->file = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!s->file) {
+        int saved_errno = errno;
+        if (fd >= 0) {
+            close(fd);
+            remove(s->part_path);
+        }
+        s->part_path[0] = '\0';
         return snprintf(w->error, sizeof w->error,
-                        "cannot write PNG output '%s' (it is written as '%s' first): %s",
-                        p->png_path, s->part_path, strerror(errno)), -1;
+                        "cannot write PNG output '%s' (it is written under a temporary name '%s.XXXXXX.part' "
+                        "first): %s", p->png_path, p->png_path, strerror(saved_errno)), -1;
+    }
     s->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, s, on_png_error, on_png_warning);
     s->info = s->png ? png_create_info_struct(s->png) : NULL;
     if (!s->info)
@@ -322,9 +332,16 @@ static int png_writer_finish(struct writer *w, const struct render_report *repor
     if (failed)
         return snprintf(w->error, sizeof w->error, "cannot write PNG '%s': %s", s->part_path,
                         strerror(saved_errno ? saved_errno : errno)), -1;
-    if (rename(s->part_path, w->params->png_path) != 0)
+    /* a resumed render replaces the PNG of an earlier try, as --force any */
+    if (output_publish(s->part_path, w->params->png_path, w->params->force || w->params->resume) != 0) {
+        if (errno == EEXIST)
+            return snprintf(w->error, sizeof w->error, "PNG output '%s' appeared while rendering (another "
+                            "run?): it is left alone and this run's PNG removed (--force replaces it)",
+                            w->params->png_path), -1;
         return snprintf(w->error, sizeof w->error, "cannot rename '%s' to '%s': %s", s->part_path,
                         w->params->png_path, strerror(errno)), -1;
+    }
+    s->published = 1;
     png_writer_free(s);
     w->state = NULL;
     return 0;
@@ -335,10 +352,10 @@ static void png_writer_discard(struct writer *w)
     struct png_state *s = w->state;
     if (!s)
         return;
-    if (s->file) {
+    if (s->file)
         fclose(s->file);
+    if (s->part_path[0] && !s->published) /* nothing that looks like an output is left behind */
         remove(s->part_path);
-    }
     png_writer_free(s);
     w->state = NULL;
 }

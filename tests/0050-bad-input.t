@@ -20,6 +20,8 @@ printf 'itermax = 100 abc\n' > garbage.job
 printf 'resolution = 100\r\nitermax 200\r\n' > crlf.job
 printf '\357\273\277itermax = 5\r\nitermin = 10\r\n' > bom-crlf.job
 : > exists.h5
+: > plain.file
+mkfifo fifo.job fifo.png fifo.h5
 mkdir -p readonly && chmod 555 readonly
 # root ignores directory permissions: then use a place no one can create files in
 if [ "$(id -u)" = 0 ]; then unwritable=/proc/mpifractal-test.h5; else unwritable=readonly/x.h5; fi
@@ -71,6 +73,19 @@ HDF5 output 'exists.h5' exists: use --force to overwrite it, or --resume to fini
 HDF5 output '.' is a directory|-o .
 option --output: the file name is empty|-o ''
 the HDF5 and PNG outputs are the same file|-o same.out --png same.out
+the HDF5 and PNG outputs are the same file ('same.out' and './same.out')|-o same.out --png ./same.out
+the HDF5 and PNG outputs are the same file|-o readonly/../same.out --png same.out
+cannot write HDF5 output 'plain.file/x.h5': 'plain.file' is not a directory|-o plain.file/x.h5
+cannot write PNG output 'plain.file/d/x.png': a part of 'plain.file/d' is not a directory|-o out.h5 --png plain.file/d/x.png
+job file 'fifo.job' is a FIFO, not a regular file|fifo.job
+PNG output 'fifo.png' is a FIFO, not a regular file|-o out.h5 --png fifo.png --force
+HDF5 output 'fifo.h5' is a FIFO, not a regular file|-o fifo.h5 --force
+cannot resume 'fifo.h5': it is not a regular file|-o fifo.h5 --resume
+--resume keeps the existing output and --force overwrites it: choose one|-o exists.h5 --resume --force
+threads (4294967295) must be at most 4096 per rank|--threads 4294967295
+threads (4097) must be at most 4096 per rank|--threads 4097
+xleft (-x 0.30000000000000004) must be less than xright (-X 0.3)|-x 0.30000000000000004 -X 0.3
+ybot (-y 1) must be less than ytop (-Y 0.9999999999999999)|-y 1 -Y 0.9999999999999999
 cannot create HDF5 file '$unwritable'|-o $unwritable
 cannot write PNG output '$unwritable_png'|-o out.h5 --png $unwritable_png
 job file 'empty.job' has no settings|empty.job
@@ -131,7 +146,7 @@ count=$(printf '%s\n' "$cases" | wc -l)
 plan $((count * 3))
 
 printf '%s\n' "$cases" | while IFS='|' read -r expected args; do
-    rm -f out.h5 out.png out.png.part julia.h5 mandelbrot.h5 stderr.txt
+    rm -f out.h5 out.png out.png*.part julia.h5 mandelbrot.h5 stderr.txt
     # Defaults write out.h5 and out.png unless the case names its own outputs.
     case "$args" in *"-o "* | *--no-hdf5*) outputs="" ;; *) outputs="-o out.h5 --png out.png" ;; esac
     eval "set -- $args $outputs"
@@ -145,7 +160,8 @@ printf '%s\n' "$cases" | while IFS='|' read -r expected args; do
         sed 's/^/#   /' stderr.txt
         fail "one message naming the problem: $expected"
     fi
-    if [ ! -e out.h5 ] && [ ! -e out.png ] && [ ! -e out.png.part ] && [ ! -e julia.h5 ] && [ ! -s exists.h5 ]; then
+    if [ ! -e out.h5 ] && [ ! -e out.png ] && ! ls out.png*.part >/dev/null 2>&1 && [ ! -e julia.h5 ] &&
+        [ ! -s exists.h5 ] && [ -p fifo.png ] && [ -p fifo.h5 ]; then
         pass "no output file left: $args"
     else
         fail "no output file left: $args"

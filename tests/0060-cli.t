@@ -1,11 +1,14 @@
 #!/bin/sh
 # The command line a user meets: --help, --version, the seed juliaset flags, job files and overrides.
 . "$TESTS_SRCDIR/lib.sh"
-plan 12
+plan 14
 
 check "--help exits 0" sh -c "$MPIFRACTAL --help > help.txt"
 check "--help lists the seed flags and explains sampling" \
     sh -c 'for w in "-x, --xleft" "-X, --xright" "-y, --ybot" "-Y, --ytop" "-R, --resolution" "-r, --real" "-i, --imag" "-t, --threshold" "-m, --itermin" "-M, --itermax" "--fast" "numpy.linspace" "Exit status"; do grep -qF -- "$w" help.txt || { echo "missing: $w"; exit 1; }; done'
+check "--help says --height 0 is automatic" grep -q -- "--height N.*0 = automatic" help.txt
+check "--height 0 renders the automatic height" \
+    sh -c "$MPIFRACTAL -R 64 --height 0 -o h0.h5 --quiet && $MPIFRACTAL -R 64 -o hauto.h5 --quiet && h5diff -q h0.h5 hauto.h5 /counts /counts"
 check "--version prints the version" sh -c "$MPIFRACTAL --version | grep -q '^mpifractal [0-9]'"
 check "the seed CLI's -x=-0.1 form renders" \
     run 2 -x=-0.1 -X=0.1 -y=-0.1 -Y=0.1 -r=-0.835 -i=-0.2321 -m=20 -M=100 -R=64 -t=2 -o seed.h5 --quiet

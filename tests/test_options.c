@@ -23,7 +23,7 @@ int main(void)
 {
     struct render_params p;
     char err[1024];
-    plan(37);
+    plan(48);
 
     const char *defaults[] = {NULL};
     ok(parse(&p, err, defaults) == OPTIONS_RENDER, "no arguments: the seed Julia");
@@ -139,6 +139,57 @@ int main(void)
     ok(parse(&p, err, unknown) == OPTIONS_ERROR &&
            strcmp(err, "option --colormap: unknown colour map 'jet' (choose gray, viridis or cyclic)") == 0,
        "an unknown name lists the choices, aliases left out: %s", err);
+
+    /* Numbers: blanks around them are alike on either side, for every numeric option. */
+    const char *blank_before[] = {"-R", " 100", "-x", " -0.05", "--height", " 7", NULL};
+    ok(parse(&p, err, blank_before) == OPTIONS_RENDER && p.width == 100 && p.xleft == -0.05 && p.height == 7,
+       "' 100': a blank before a number is ignored: %s", err);
+    const char *blank_after[] = {"-R", "100 ", "-x", "-0.05 ", "--height", "7\t", NULL};
+    ok(parse(&p, err, blank_after) == OPTIONS_RENDER && p.width == 100 && p.xleft == -0.05 && p.height == 7,
+       "'100 ': a blank after a number is ignored too: %s", err);
+    const char *inner_blank[] = {"-R", "1 00", NULL};
+    ok(parse(&p, err, inner_blank) == OPTIONS_ERROR && strstr(err, "'1 00' is not a whole number"),
+       "a blank inside a number is refused: %s", err);
+
+    /* '#' starts a comment only at the start of a line or after a blank */
+    job = fopen("test_options.job", "w");
+    fprintf(job, "  # a comment\noutput = a#b.h5\nresolution = 50 # a comment\nitermax = 70\t# another\n");
+    fclose(job);
+    ok(parse(&p, err, windows) == OPTIONS_RENDER && strcmp(p.hdf5_path, "a#b.h5") == 0 && p.width == 50 &&
+           p.itermax == 70,
+       "'output = a#b.h5' keeps the '#'; comments after a blank still work (got '%s'): %s", p.hdf5_path, err);
+    remove("test_options.job");
+
+    /* --no-png turns off a job file's PNG and the options that only shape it */
+    job = fopen("test_options.job", "w");
+    fprintf(job, "png = x.png\ncolormap = cyclic\ncolor-cycle = 5\nequalize = yes\npng-depth = 16\n"
+                 "samples = 2\noutput = x.h5\n");
+    fclose(job);
+    const char *no_png[] = {"test_options.job", "--no-png", NULL};
+    ok(parse(&p, err, no_png) == OPTIONS_RENDER && p.png_path[0] == '\0' && p.equalize == 0,
+       "--no-png: the job file's PNG-only options are ignored: %s", err);
+    const char *no_png_given[] = {"--colormap", "viridis", "-o", "x.h5", NULL};
+    ok(parse(&p, err, no_png_given) == OPTIONS_ERROR && strstr(err, "--colormap sets the PNG's colours"),
+       "without any PNG to turn off, --colormap is still refused: %s", err);
+    remove("test_options.job");
+
+    const char *threads_max[] = {"--threads", "4096", NULL};
+    ok(parse(&p, err, threads_max) == OPTIONS_RENDER && p.threads == 4096, "--threads 4096 is accepted: %s", err);
+    const char *threads_absurd[] = {"--threads", "4294967295", NULL};
+    ok(parse(&p, err, threads_absurd) == OPTIONS_ERROR &&
+           strstr(err, "threads (4294967295) must be at most 4096 per rank"),
+       "--threads 4294967295 is refused, naming the limit: %s", err);
+    const char *height_zero[] = {"-f", "mandelbrot", "-R", "8000", "--height", "0", NULL};
+    ok(parse(&p, err, height_zero) == OPTIONS_RENDER && p.height == 5715,
+       "--height 0 is automatic, as --help says: 5715 rows (got %llu)", (unsigned long long)p.height);
+    const char *resume_force[] = {"--resume", "--force", NULL};
+    ok(parse(&p, err, resume_force) == OPTIONS_ERROR &&
+           strstr(err, "--resume keeps the existing output and --force overwrites it: choose one"),
+       "--resume --force is refused, as --continue --force is: %s", err);
+    const char *close_edges[] = {"-x", "0.30000000000000004", "-X", "0.3", NULL};
+    ok(parse(&p, err, close_edges) == OPTIONS_ERROR &&
+           strstr(err, "xleft (-x 0.30000000000000004) must be less than xright (-X 0.3)"),
+       "edges that differ in the 17th digit print apart: %s", err);
 
     return done_testing();
 }
