@@ -142,10 +142,10 @@ int main(void)
 
     /* Numbers: blanks around them are alike on either side, for every numeric option. */
     const char *blank_before[] = {"-R", " 100", "-x", " -0.05", "--height", " 7", NULL};
-    ok(parse(&p, err, blank_before) == OPTIONS_RENDER && p.width == 100 && p.xleft == -0.05 && p.height == 7,
+    ok(parse(&p, err, blank_before) == OPTIONS_RENDER && p.width == 100 && p.view.xleft == -0.05 && p.height == 7,
        "' 100': a blank before a number is ignored: %s", err);
     const char *blank_after[] = {"-R", "100 ", "-x", "-0.05 ", "--height", "7\t", NULL};
-    ok(parse(&p, err, blank_after) == OPTIONS_RENDER && p.width == 100 && p.xleft == -0.05 && p.height == 7,
+    ok(parse(&p, err, blank_after) == OPTIONS_RENDER && p.width == 100 && p.view.xleft == -0.05 && p.height == 7,
        "'100 ': a blank after a number is ignored too: %s", err);
     const char *inner_blank[] = {"-R", "1 00", NULL};
     ok(parse(&p, err, inner_blank) == OPTIONS_ERROR && strstr(err, "'1 00' is not a whole number"),
