@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "deep/deep.h"
+#include "output_files.h"
 #include "render.h"
 #include "stop.h"
 
@@ -37,10 +38,8 @@ static struct deep_location reference_location(const struct render_params *p)
                                 .center_im = p->view.center_im, .zoom = p->view.zoom,
                                 .c_re = p->c_re, .c_im = p->c_im, .width = p->width, .height = p->height,
                                 .itermax = p->itermax, .threshold = p->threshold};
-    double start, end;
-    if (p->frames > 1 && view_zoom_log10(p->view.zoom, &start) == 0 && view_zoom_log10(p->end.zoom, &end) == 0 &&
-        end > start)
-        loc.zoom = p->end.zoom;
+    if (p->frames > 1)
+        loc.zoom = view_deeper_zoom(p->end.start_zoom, p->end.zoom);
     return loc;
 }
 
@@ -93,12 +92,11 @@ static struct deep_reference *read_reference(const char *path, int *missing, cha
 }
 
 /* Rank 0: saves the flat reference under path, whole or not at all (a unique
- * temporary name, then rename). Returns 0, or -1 with err. */
+ * temporary file beside it, then renamed). Returns 0, or -1 with err. */
 static int save_reference(const char *path, const void *bytes, size_t size, char *err, size_t errlen)
 {
     char part[PARAMS_PATH_MAX + 32];
-    snprintf(part, sizeof part, "%s.part-%ld", path, (long)getpid());
-    int fd = open(part, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    int fd = output_create_part(path, part, sizeof part);
     if (fd < 0) {
         snprintf(err, errlen, "cannot write reference file '%s': %s", path, strerror(errno));
         return -1;
@@ -112,7 +110,8 @@ static int save_reference(const char *path, const void *bytes, size_t size, char
     }
     int ok = done == size && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
-    if (!ok || rename(part, path) != 0) {
+    /* another frame may have saved the same orbit meanwhile: either copy serves */
+    if (!ok || output_publish(part, path, 1) != 0) {
         snprintf(err, errlen, "cannot write reference file '%s': %s", path, strerror(errno));
         unlink(part);
         return -1;
@@ -194,10 +193,17 @@ static int perturbation_prepare(struct engine *engine, MPI_Comm comm)
     MPI_Comm_rank(comm, &rank);
     struct perturbation_engine *pe = calloc(1, sizeof *pe);
     engine->state = pe;
+    int missing = pe == NULL, any_missing;
+    MPI_Allreduce(&missing, &any_missing, 1, MPI_INT, MPI_MAX, comm);
+    if (any_missing) {
+        if (rank == 0)
+            fprintf(stderr, "mpifractal: error: a rank has no memory to start perturbation\n");
+        return EXIT_FAILED;
+    }
     unsigned char *bytes = NULL;
     size_t size = 0;
-    int status = pe ? EXIT_RENDERED : EXIT_FAILED;
-    if (rank == 0 && pe)
+    int status = EXIT_RENDERED;
+    if (rank == 0)
         status = make_reference(pe, p, &bytes, &size);
     /* every rank learns the outcome and the size, then gets the bytes */
     uint64_t shared[2] = {(uint64_t)status, (uint64_t)size};

@@ -207,11 +207,19 @@ const char *fractal_name(enum fractal_kind kind)
     return kind == FRACTAL_MANDELBROT ? "mandelbrot" : "julia";
 }
 
+/* Whether doubles cannot resolve the view of these parameters (view.h). */
+static int params_too_deep_for_double(const struct render_params *params)
+{
+    const double julia_c[2] = {params->c_re, params->c_im};
+    return view_too_deep_for_double(&params->view, params->width, params->height,
+                                    params->fractal == FRACTAL_JULIA ? julia_c : NULL);
+}
+
 enum engine_choice params_engine(const struct render_params *params)
 {
     if (params->engine != ENGINE_AUTO)
         return (enum engine_choice)params->engine;
-    return view_too_deep_for_double(&params->view, params->width, params->height) ? ENGINE_PERTURBATION
+    return params_too_deep_for_double(params) ? ENGINE_PERTURBATION
                                                                                   : ENGINE_DOUBLE;
 }
 
@@ -499,6 +507,17 @@ static int is_kfr_file(const char *path)
     return n > 4 && strcasecmp(path + n - 4, ".kfr") == 0;
 }
 
+/* Whether a .kfr line of len bytes sets one of the keys that apply. */
+static int kfr_line_used(const char *line, size_t len)
+{
+    for (size_t k = 0; k < sizeof kfr_keys / sizeof kfr_keys[0]; k++) {
+        size_t n = strlen(kfr_keys[k].key);
+        if (len > n && strncmp(line, kfr_keys[k].key, n) == 0 && (line[n] == ':' || line[n] == ' '))
+            return 1;
+    }
+    return 0;
+}
+
 /* The option a .kfr key sets, or NULL (ignored). Sets *refused to a reason
  * when the file asks for what mpifractal cannot render. */
 static const char *kfr_option(const char *key, const char *value, const char **refused)
@@ -588,6 +607,15 @@ static int apply_job_file(const char *path, struct render_params *params, struct
             set_error(err, errlen, &from, NULL, "binary data: a job file holds 'key = value' text lines");
             rc = -1;
             break;
+        }
+        if (len > JOB_LINE_MAX && kfr && !kfr_line_used(line, len)) {
+            /* a long Kalles Fraktaler setting (its colour table) that does not apply */
+            size_t key_len = strcspn(line, ": \t\r\n");
+            if (ignored_len < sizeof ignored)
+                ignored_len += (size_t)snprintf(ignored + ignored_len, sizeof ignored - ignored_len, "%s%.*s",
+                                                ignored_len ? ", " : "", (int)(key_len < 40 ? key_len : 40), line);
+            line = next ? next + 1 : text + size;
+            continue;
         }
         if (len > JOB_LINE_MAX) {
             set_error(err, errlen, &from, NULL, "line longer than %d characters", JOB_LINE_MAX);
@@ -912,7 +940,7 @@ static int choose_view(struct render_params *params, const struct given *given, 
  * they compute, and perturbation takes its centre from decimals. */
 static int check_engine(const struct render_params *params, char *err, size_t errlen)
 {
-    int deep = view_too_deep_for_double(&params->view, params->width, params->height);
+    int deep = params_too_deep_for_double(params);
     if (params->view.kind == VIEW_EDGES && deep) {
         snprintf(err, errlen, "the view is too narrow for double precision (its samples would round to the "
                  "same values and draw blocks): give it by --center-re, --center-im and --zoom, which "
@@ -926,6 +954,12 @@ static int check_engine(const struct render_params *params, char *err, size_t er
     }
     if (params->engine == ENGINE_PERTURBATION && params->view.kind != VIEW_CENTRE) {
         snprintf(err, errlen, "--engine perturbation needs the view by --center-re, --center-im and --zoom");
+        return -1;
+    }
+    if (params->reference_path[0] && ((params->hdf5_path[0] && output_same_file(params->reference_path, params->hdf5_path)) ||
+                                       (params->png_path[0] && output_same_file(params->reference_path, params->png_path)))) {
+        snprintf(err, errlen, "--reference '%.200s' names an output file: give the reference orbit a file of its own",
+                 params->reference_path);
         return -1;
     }
     if (params->reference_path[0] && params->frames == 0 && params_engine(params) != ENGINE_PERTURBATION) {
@@ -1095,6 +1129,11 @@ enum options_action options_parse(int argc, char **argv, struct render_params *p
             action = OPTIONS_ERROR;
     }
     free(items);
+    if (action == OPTIONS_RENDER && job && is_kfr_file(job) && params->fractal != FRACTAL_MANDELBROT) {
+        snprintf(err, errlen, "'%.200s' is a Kalles Fraktaler location of the Mandelbrot set: it cannot be "
+                 "rendered as a Julia set", job);
+        action = OPTIONS_ERROR;
+    }
     if (action == OPTIONS_RENDER && finish_params(params, &given, err, errlen) != 0)
         action = OPTIONS_ERROR;
     return action;

@@ -533,12 +533,16 @@ int mpifractal_run(int argc, char **argv, MPI_Comm comm)
                                               .colouring = &r.colouring};
     r.threads = choose_threads(params.threads, comm);
     choose_writers(&r);
-    /* The engine first (a reference orbit may fail), then the outputs: a run
-     * that cannot start leaves no file. */
-    int status = r.engine.ops->prepare(&r.engine, comm);
-    if (status == EXIT_RENDERED && rank == 0)
-        status = open_writers(&r);
+    /* The outputs first (a resume that does not fit is refused at once), then
+     * the engine (a reference orbit may take long, or fail: the outputs
+     * opened are then discarded, and new ones leave no file). */
+    int status = rank == 0 ? open_writers(&r) : EXIT_RENDERED;
     status = agree(comm, status);
+    if (status == EXIT_RENDERED) {
+        status = r.engine.ops->prepare(&r.engine, comm);
+        if (status != EXIT_RENDERED && rank == 0)
+            discard_writers(&r);
+    }
     if (status != EXIT_RENDERED) {
         r.engine.ops->release(&r.engine);
         return status;

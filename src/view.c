@@ -101,6 +101,14 @@ int view_zoom_log10(const char *zoom, double *out)
     return 0;
 }
 
+const char *view_deeper_zoom(const char *a, const char *b)
+{
+    double log_a, log_b;
+    if (view_zoom_log10(a, &log_a) != 0 || view_zoom_log10(b, &log_b) != 0)
+        return a;
+    return log_b > log_a ? b : a;
+}
+
 /* A decimal as a double (0 or infinity where it is out of range). */
 static double decimal_to_double(const char *text)
 {
@@ -192,17 +200,35 @@ static int resolved(double spacing, double magnitude)
     return spacing >= VIEW_DOUBLE_ULPS * magnitude * 0x1p-52;
 }
 
-int view_too_deep_for_double(const struct view *view, uint64_t width, uint64_t height)
+/* The smallest |coordinate| over samples first..last of an axis: 0 when they straddle 0. */
+static double nearest_to_zero(const struct view_axis *axis)
+{
+    double a = view_axis_at(axis, 0), b = view_axis_at(axis, axis->n - 1);
+    return (a <= 0.0 && b >= 0.0) || (a >= 0.0 && b <= 0.0) ? 0.0 : fmin(fabs(a), fabs(b));
+}
+
+int view_too_deep_for_double(const struct view *view, uint64_t width, uint64_t height, const double *julia_c)
 {
     struct view_axis x, y;
     if (view_axes(view, width, height, &x, &y) != 0)
         return 1;
     double x_extent = fmax(fabs(view_axis_at(&x, 0)), fabs(view_axis_at(&x, width - 1)));
     double y_extent = fmax(fabs(view_axis_at(&y, 0)), fabs(view_axis_at(&y, height - 1)));
-    return !resolved(view_axis_spacing(&x), x_extent) || !resolved(view_axis_spacing(&y), y_extent);
+    double spacing = fmin(view_axis_spacing(&x), view_axis_spacing(&y));
+    if (!resolved(view_axis_spacing(&x), x_extent) || !resolved(view_axis_spacing(&y), y_extent))
+        return 1;
+    if (!julia_c)
+        return 0;
+    /* A Julia set's first step, z^2 + c, moves neighbours apart by about
+     * 2 |z| d + d^2 around a value of size |z|^2 + |c|: near z = 0 the
+     * samples' differences sink below the rounding of c. */
+    double nearest = hypot(nearest_to_zero(&x), nearest_to_zero(&y));
+    double farthest = hypot(x_extent, y_extent);
+    double apart = 2.0 * nearest * spacing + spacing * spacing;
+    return !resolved(apart, farthest * farthest + hypot(julia_c[0], julia_c[1]));
 }
 
-int view_frame(struct view *view, const struct view_end *end, uint32_t frame, uint32_t frames, char *err,
+int view_frame(struct view *view, struct view_end *end, uint32_t frame, uint32_t frames, char *err,
                size_t errlen)
 {
     if (view->kind == VIEW_EDGES) {
@@ -218,6 +244,7 @@ int view_frame(struct view *view, const struct view_end *end, uint32_t frame, ui
         return 0;
     }
     double log_start, log_end;
+    snprintf(end->start_zoom, sizeof end->start_zoom, "%s", view->zoom);
     if (view_zoom_log10(view->zoom, &log_start) != 0 || view_zoom_log10(end->zoom, &log_end) != 0) {
         snprintf(err, errlen, "the zoom sequence needs positive decimal zooms (--zoom and --end-zoom)");
         return -1;

@@ -32,6 +32,7 @@ struct view {
 struct view_end {
     double xleft, xright, ybot, ytop;
     char zoom[VIEW_ZOOM_MAX];
+    char start_zoom[VIEW_ZOOM_MAX]; /* the first frame's zoom (view_frame keeps it here) */
 };
 
 /* One axis of the grid in double precision, as the double-precision engine samples it. */
@@ -47,6 +48,9 @@ struct view_axis {
  * mantissa * 10^exponent10 with 1 <= |mantissa| < 10 (0 for zero), exact to
  * double precision whatever the exponent. Returns -1 for anything else. */
 int view_decimal_parse(const char *text, double *mantissa, long *exponent10);
+
+/* The deeper (larger) of two zooms given as decimals; a when b is not one. */
+const char *view_deeper_zoom(const char *a, const char *b);
 
 /* log10 of a zoom factor given as a decimal, into *out. Returns 0, or -1 when
  * the text is not a decimal or the zoom is not positive. */
@@ -84,16 +88,19 @@ double view_axis_spacing(const struct view_axis *axis);
 /* Whether double precision resolves the view: 0 when neighbouring samples lie
  * at least VIEW_DOUBLE_ULPS units in the last place apart at the largest
  * coordinate of the view (so rounding moves no sample by more than a small
- * fraction of the spacing), else 1: the view needs perturbation. */
+ * fraction of the spacing) and, for a Julia set (julia_c: its constant, else
+ * NULL), still after the first step z^2 + c, which brings samples near 0
+ * together; else 1: the view needs perturbation. */
 #define VIEW_DOUBLE_ULPS 4096.0
-int view_too_deep_for_double(const struct view *view, uint64_t width, uint64_t height);
+int view_too_deep_for_double(const struct view *view, uint64_t width, uint64_t height, const double *julia_c);
 
 /* Turns view (frame 0's) into frame k of n (0 <= k < n, n >= 2). Edge views
  * move every edge as zoom_frame_view does; centre views keep the centre and
  * take the zoom start * (end / start)^(k / (n-1)), geometric in the zoom,
  * written with 17 significant digits (frame 0 and n-1 keep the exact
- * strings). Returns 0, or -1 with one line in err. */
-int view_frame(struct view *view, const struct view_end *end, uint32_t frame, uint32_t frames, char *err,
+ * strings); the start zoom is kept in end->start_zoom. Returns 0, or -1 with
+ * one line in err. */
+int view_frame(struct view *view, struct view_end *end, uint32_t frame, uint32_t frames, char *err,
                size_t errlen);
 
 #endif

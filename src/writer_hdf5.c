@@ -22,8 +22,9 @@
 #include "grid.h"
 #include "hdf5_check.h"
 
-/* Target size of one chunk of the counts dataset. The chunk shape depends only
- * on the image width and the count type, never on ranks or band height. */
+/* Target size of one chunk of the counts dataset. The chunk shape depends on
+ * the image's size, the count type and the engine (chunk_shape), never on
+ * ranks or band height. */
 #define CHUNK_BYTES (256u << 10)
 /* Chunks down an image of costly samples at least (where the height allows):
  * the finest cut of the work into bands, whatever the number of ranks. */

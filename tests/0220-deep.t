@@ -6,7 +6,7 @@ need_python h5py
 REFERENCE_PROGRAM=${MPFR_REFERENCE:-$(dirname "$MPIFRACTAL")/../tests/mpfr_reference}
 [ -x "$REFERENCE_PROGRAM" ] || skip_all "tests/mpfr_reference is not built (make check builds it)"
 LOCATIONS=$TESTS_SRCDIR/deep-locations.txt
-plan 36
+plan 37
 
 # location NAME: sets fractal, julia_re, julia_im, zoom, itermax, cre, cim from tests/deep-locations.txt.
 location() {
@@ -103,3 +103,20 @@ check "frame 2 computes the reference orbit and saves it; frames 0 and 1 read it
     $MPIFRACTAL $sequence --frame 0 --engine perturbation 2>f0.err && grep -q 'read in' f0.err"
 check "the last frame equals the same view rendered alone" sh -c "
     $MPIFRACTAL $(view_options) -R 48 --height 32 --quiet -o alone.h5 && h5diff -q alone.h5 seq-0002.h5 /counts /counts"
+
+# A stop signal ends even one band of deep samples that would take minutes.
+location mandelbrot-1e1000
+echo "# $MPIFRACTAL $(view_options) -R 800 --height 600 --band-rows 600 -o long.h5, SIGTERM after 2 s"
+timeout 30 "$MPIFRACTAL" $(view_options) -R 800 --height 600 --band-rows 600 --quiet -o long.h5 </dev/null 2>long.err &
+pid=$!
+sleep 2
+kill -TERM $pid
+start=$(date +%s)
+wait $pid
+status=$?
+took=$(($(date +%s) - start))
+if [ "$status" = 3 ] && [ "$took" -le 10 ]; then
+    pass "1e-1000: a band of minutes stops within $took s of SIGTERM, status 3"
+else
+    sed 's/^/#   /' long.err; fail "1e-1000: a band of minutes stops within 10 s of SIGTERM (status $status after $took s)"
+fi
