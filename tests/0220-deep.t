@@ -6,7 +6,7 @@ need_python h5py
 REFERENCE_PROGRAM=${MPFR_REFERENCE:-$(dirname "$MPIFRACTAL")/../tests/mpfr_reference}
 [ -x "$REFERENCE_PROGRAM" ] || skip_all "tests/mpfr_reference is not built (make check builds it)"
 LOCATIONS=$TESTS_SRCDIR/deep-locations.txt
-plan 37
+plan 41
 
 # location NAME: sets fractal, julia_re, julia_im, zoom, itermax, cre, cim from tests/deep-locations.txt.
 location() {
@@ -38,6 +38,20 @@ deep_case misiurewicz-1e1000 3
 deep_case julia-seed-1e20 1
 deep_case julia-seed-1e100 2
 deep_case julia-i-1e100 2
+
+# Odd sizes: the centre is a sample, whose orbit is the reference's own.
+odd_case() {
+    location "$1"
+    check "$1, $2 x $3: the centre sample too" sh -c "
+        $MPIFRACTAL $(view_options) -R $2 --height $3 --quiet -o odd-$1.h5 &&
+        '$REFERENCE_PROGRAM' --fractal $fractal --real $julia_re --imag $julia_im --center-re $cre \
+            --center-im $cim --zoom $zoom --width $2 --height $3 --itermax $itermax --output odd-$1.ref &&
+        '$PYTHON3' '$TESTS_SRCDIR/compare_counts.py' odd-$1.h5 odd-$1.ref --min-equal 1"
+}
+odd_case misiurewicz-1e1000 33 19
+odd_case julia-seed-1e20 31 17
+odd_case mandelbrot-1e100 25 15
+odd_case julia-i-1e100 21 13
 
 # Where doubles still work, the two engines agree, and perturbation matches MPFR.
 for z in 1e5 1e7 1e9; do

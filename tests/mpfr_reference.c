@@ -212,6 +212,16 @@ static long magnitude_bits(const mpfr_t a)
 }
 
 /* The view's shared numbers; dies on a bad centre or zoom. */
+/* Digits of a decimal's mantissa from its first non-zero one (the exponent excluded). */
+static size_t count_digits(const char *s)
+{
+    size_t n = 0;
+    for (int seen = 0; *s && *s != 'e' && *s != 'E'; s++)
+        if (*s >= '0' && *s <= '9' && (seen |= *s != '0'))
+            n++;
+    return n;
+}
+
 static void frame_init(struct frame *f, const struct view *v)
 {
     mpfr_t probe_re, probe_im, zoom_h;
@@ -225,6 +235,12 @@ static void frame_init(struct frame *f, const struct view *v)
     long centre_bits = magnitude_bits(probe_re) > magnitude_bits(probe_im) ? magnitude_bits(probe_re)
                                                                             : magnitude_bits(probe_im);
     f->prec = v->precision ? v->precision : 64 + magnitude_bits(zoom_h) + centre_bits;
+    /* and every digit of the centre, so that the samples' positions are exact */
+    long digit_bits = 64 + (long)ceil(3.3219280948873623 * (double)(count_digits(v->center_re) > count_digits(v->center_im)
+                                                                      ? count_digits(v->center_re)
+                                                                      : count_digits(v->center_im)));
+    if (!v->precision && digit_bits > f->prec)
+        f->prec = digit_bits;
     mpfr_clears(probe_re, probe_im, zoom_h, (mpfr_ptr)0);
 
     mpfr_inits2(f->prec, f->cre, f->cim, f->spacing, f->threshold2, f->julia_re, f->julia_im, (mpfr_ptr)0);

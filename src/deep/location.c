@@ -133,6 +133,23 @@ int deep_location_check(const struct deep_location *loc, char *err, size_t errle
     return 0;
 }
 
+/* Significant digits of a checked decimal: from its first non-zero digit to its
+ * last digit before the exponent. */
+static size_t significant_digits(const char *text)
+{
+    size_t digits = 0;
+    int started = 0;
+    for (const char *c = text; *c && *c != 'e' && *c != 'E'; c++) {
+        if (*c < '0' || *c > '9')
+            continue;
+        if (*c != '0')
+            started = 1;
+        if (started)
+            digits++;
+    }
+    return digits;
+}
+
 long deep_precision_bits(const struct deep_location *loc)
 {
     mpfr_t x;
@@ -152,6 +169,13 @@ long deep_precision_bits(const struct deep_location *loc)
     }
     mpfr_clear(x);
     bits += centre_exp + DEEP_MARGIN_BITS;
+    /* and every digit of the centre: the reference orbit is then the centre's
+     * own, so that a sample on the centre gets its exact count too */
+    for (int i = 0; i < 2; i++) {
+        long digit_bits = (long)ceil((double)significant_digits(centre[i]) * 3.3219280948873623) + DEEP_MARGIN_BITS;
+        if (digit_bits > bits)
+            bits = digit_bits;
+    }
     return bits < 64 ? 64 : bits;
 }
 

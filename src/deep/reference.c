@@ -324,6 +324,8 @@ static const char *read_orbit(struct reader *r, struct deep_orbit *o, uint32_t i
         return "truncated (an orbit's entries)";
     if (tiny_end > 1 || reserved != 0)
         return "an orbit's flags are invalid";
+    if (tiny_end && entries < 2) /* computed orbits end in extended range at an entry m >= 1 */
+        return "an orbit that ends in extended range has fewer than 2 entries";
     if (tiny_end) {
         double a = fabs(end.re) > fabs(end.im) ? fabs(end.re) : fabs(end.im);
         int zero = end.re == 0.0 && end.im == 0.0 && end.e == FEC_ZERO_EXP;
