@@ -21,6 +21,7 @@
 #include "description.h"
 #include "grid.h"
 #include "hdf5_check.h"
+#include "output_files.h"
 
 /* Target size of one chunk of the counts dataset. The chunk shape depends on
  * the image's size, the count type and the engine (chunk_shape), never on
@@ -787,10 +788,14 @@ static int replace_output(struct writer *w)
     if (locked_elsewhere(s->target, &old))
         return snprintf(w->error, sizeof w->error, "'%s' is open in another program (another run writing it?): "
                         "not replaced; wait for it to end or choose another output", path), -1;
-    int rc = rename(s->creating, s->target);
+    /* without --force, a file that appeared at the path since the options were checked stays */
+    int rc = output_publish(s->creating, s->target, w->params->force);
     int err = errno;
     if (old >= 0)
         close(old); /* the lock held the old file until the new one took its name */
+    if (rc != 0 && err == EEXIST)
+        return snprintf(w->error, sizeof w->error, "HDF5 output '%s' appeared while starting (another run?): "
+                        "not replaced; use --force to overwrite it", path), -1;
     if (rc != 0)
         return snprintf(w->error, sizeof w->error, "cannot create HDF5 file '%s': %s", path, strerror(err)), -1;
     s->creating[0] = '\0';
