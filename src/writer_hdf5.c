@@ -214,14 +214,19 @@ static int put_parameters(hid_t file, const struct render_params *p)
  * their links and attributes, which netCDF-4 needs to write (NCO's ncatted,
  * netCDF4-python in append mode) and follows when it lists attributes. */
 
-/* Creation order of links and attributes, tracked and indexed as netCDF-4 does. */
+/* Creation order of links, tracked and indexed as netCDF-4 does. */
 #define CREATION_ORDER (H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED)
+/* Creation order of attributes: tracked only, which is what netCDF-4 needs
+ * to write and to list them in order. An index too breaks HDF5 1.10's
+ * deletion of attributes kept in dense storage ("record is not in B-tree",
+ * h5py's del of rows_complete), as a root with this many attributes is. */
+#define ATTRIBUTE_ORDER H5P_CRT_ORDER_TRACKED
 
 /* A dataset creation property list whose attributes keep their creation order. */
 static hid_t ordered_dataset_creation(void)
 {
     hid_t create = H5Pcreate(H5P_DATASET_CREATE);
-    H5Pset_attr_creation_order(create, CREATION_ORDER);
+    H5Pset_attr_creation_order(create, ATTRIBUTE_ORDER);
     return create;
 }
 
@@ -355,7 +360,9 @@ static hid_t make_coordinate(hid_t file, const char *name, const struct view_axi
     }
     free(block);
     H5Sclose(space);
-    ok = ok && H5DSset_scale(dset, name) >= 0 && describe_variable(dset, long_name, "1") == 0 &&
+    /* No units: CF's dimensionless coordinate (GDAL places the image only
+     * when x and y have no units or lengths) */
+    ok = ok && H5DSset_scale(dset, name) >= 0 && put_string(dset, "long_name", long_name) == 0 &&
          put_string(dset, "axis", cf_axis) == 0;
     if (!ok) {
         if (dset >= 0)
@@ -753,10 +760,11 @@ static hid_t make_image_dataset(hid_t file, const struct render_params *p, size_
     H5Pset_chunk(create, 2, chunk);
     /* What netCDF readers take for missing values. The channels: NaN, their
      * value where the sample never escaped (and in rows not yet written).
-     * The counts: none ("no fill", netCDF's _NoFill), since every value of
-     * the type may be a count (itermax 65535 in uint16); without it netCDF
-     * readers would take their type's default fill value, such as 65535 for
-     * uint16, for a missing value. */
+     * The counts: none ("no fill", netCDF's _NoFill): every value is a
+     * count, and a _FillValue would make xarray turn them into floats.
+     * ncdump and netCDF4-python still take the type's default fill value
+     * (65535 for uint16) for missing, so the automatic counts type never
+     * holds it as a count (params_count_bits: itermax 65535 is uint32). */
     const float never_escaped = NAN;
     if (desc->channel)
         H5Pset_fill_value(create, H5T_NATIVE_FLOAT, &never_escaped);
@@ -855,7 +863,7 @@ static int hdf5_open(struct writer *w)
     }
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
     H5Pset_link_creation_order(fcpl, CREATION_ORDER);
-    H5Pset_attr_creation_order(fcpl, CREATION_ORDER);
+    H5Pset_attr_creation_order(fcpl, ATTRIBUTE_ORDER);
     s->file = create_temporary(w) == 0 ? H5Fcreate(s->creating, H5F_ACC_TRUNC, fcpl, fapl) : -2;
     if (s->file == -1) /* said before H5Pclose clears HDF5's error stack */
         hdf5_fail(w, "cannot create HDF5 file");
