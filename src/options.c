@@ -151,7 +151,7 @@ static const struct option_def option_table[] = {
     {0, "compress", "LEVEL", OPT_UINT32, FIELD(compress), 0,
      "HDF5 deflate level 0-9 with byte shuffle, done by the computing ranks; 0 = off [1]", NULL, NULL, NULL},
     {0, "dtype", "TYPE", OPT_CHOICE, FIELD(dtype_bits), 0,
-     "the HDF5 counts type (auto: the smallest that holds itermax: uint8 up to 255, uint16 up to 65534, as netCDF readers take 65535 for missing) [auto]", NULL, dtype_choices, "type"},
+     "the HDF5 counts type (auto: the smallest that holds itermax: uint8 up to 255, uint16 up to 65534) [auto]", NULL, dtype_choices, "type"},
     {0, "force", NULL, OPT_BOOL, FIELD(force), 0,
      "overwrite output files that exist; skip the free-space check", NULL, NULL, NULL},
     {0, "resume", NULL, OPT_BOOL, FIELD(resume), 0,

@@ -90,9 +90,9 @@ dx, dy = x[1] - x[0], y[1] - y[0]
 t = open('gdal.txt').read()
 o = [float(v) for v in re.search(r'Origin = \((\S+),(\S+)\)', t).groups()]
 p = [float(v) for v in re.search(r'Pixel Size = \((\S+),(\S+)\)', t).groups()]
-ok = abs(o[0] - (x[0] - dx / 2)) < 1e-9 and abs(o[1] - (y[0] - dy / 2)) < 1e-9
-ok = ok and abs(p[0] - dx) < 1e-9 and abs(p[1] - dy) < 1e-9 and p[1] < 0
-print(o, p); sys.exit(0 if ok else 1)\""
+good = abs(o[0] - (x[0] - dx / 2)) < 1e-9 and abs(o[1] - (y[0] - dy / 2)) < 1e-9
+good = good and abs(p[0] - dx) < 1e-9 and abs(p[1] - dy) < 1e-9 and p[1] < 0
+print(o, p); sys.exit(0 if good else 1)\""
 check "GDAL: the counts read back as h5py reads them, the channels' NoData is NaN" \
     sh -c "gdalinfo 'NETCDF:\"m.h5\":smooth' 2> gdal.err | grep -q 'NoData Value=nan' && ! grep -qi 'warning\|error' gdal.err &&
            gdal_translate -q -of ENVI 'NETCDF:\"m.h5\":counts' counts.raw 2> gdal.err && ! grep -qi 'warning\|error' gdal.err &&
