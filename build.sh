@@ -27,7 +27,7 @@ esac
 
 packages="autoconf automake make gcc pkg-config $mpi_packages
 hdf5-tools libpng-dev zlib1g-dev libmpfr-dev python3-numpy python3-h5py python3-pil pngcheck valgrind
-python3-xarray python3-netcdf4 python3-h5netcdf python3-matplotlib netcdf-bin"
+python3-xarray python3-netcdf4 python3-h5netcdf python3-matplotlib netcdf-bin nco cdo gdal-bin"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -12,7 +12,10 @@ enum value_class { TEXT, REAL, WHOLE };
 struct attribute_rule {
     const char *name;
     enum value_class value_class;
-    size_t size; /* TEXT: most bytes with the terminating NUL; REAL: exact bytes; WHOLE: most bytes */
+    /* TEXT: most bytes with the terminating NUL (files store the characters
+     * alone since netCDF-4 readers took a stored NUL for text; older files
+     * count it: both are read); REAL: exact bytes; WHOLE: most bytes */
+    size_t size;
 };
 
 /* Every root attribute an output holds that a resumed render reads or

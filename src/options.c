@@ -151,7 +151,7 @@ static const struct option_def option_table[] = {
     {0, "compress", "LEVEL", OPT_UINT32, FIELD(compress), 0,
      "HDF5 deflate level 0-9 with byte shuffle, done by the computing ranks; 0 = off [1]", NULL, NULL, NULL},
     {0, "dtype", "TYPE", OPT_CHOICE, FIELD(dtype_bits), 0,
-     "the HDF5 counts type (auto: the smallest that holds itermax: uint8 up to 255, uint16 up to 65535) [auto]", NULL, dtype_choices, "type"},
+     "the HDF5 counts type (auto: the smallest that holds itermax: uint8 up to 255, uint16 up to 65534) [auto]", NULL, dtype_choices, "type"},
     {0, "force", NULL, OPT_BOOL, FIELD(force), 0,
      "overwrite output files that exist; skip the free-space check", NULL, NULL, NULL},
     {0, "resume", NULL, OPT_BOOL, FIELD(resume), 0,
@@ -227,7 +227,10 @@ uint32_t params_count_bits(const struct render_params *params)
 {
     if (params->dtype_bits)
         return params->dtype_bits;
-    return params->itermax <= UINT8_MAX ? 8 : params->itermax <= UINT16_MAX ? 16 : 32;
+    /* uint16's largest value is netCDF's default fill value for the type, which
+     * ncdump and netCDF4-python show as missing whatever the file says: a
+     * count must never be it (bytes have no default fill value) */
+    return params->itermax <= UINT8_MAX ? 8 : params->itermax < UINT16_MAX ? 16 : 32;
 }
 
 /* Where a value came from, for messages: "option --xleft" or "jobs/a.job:3: key 'xleft'". */

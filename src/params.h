@@ -7,6 +7,8 @@
 #include "view.h"
 
 #define PARAMS_PATH_MAX 4096
+/* Longest command line kept for the HDF5 history attribute (longer ones are cut). */
+#define PARAMS_COMMAND_MAX 2048
 
 enum fractal_kind {
     FRACTAL_MANDELBROT = 0, /* z0 = 0, c = pixel */
@@ -57,6 +59,7 @@ struct render_params {
     struct view_end end;              /* the last frame's view (the view above is the first's) */
     int progress;                     /* -1 = when stderr is a terminal, 0 = never, 1 = always */
     int quiet;                        /* no progress and no summary */
+    char command_line[PARAMS_COMMAND_MAX]; /* the argv that asked for the render, quoted as a shell would take it */
 };
 
 /* How samples are computed (--engine). */

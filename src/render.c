@@ -467,6 +467,37 @@ static void print_summary(const struct render *r, const struct schedule_report *
     fprintf(stderr, "; peak memory of a rank %.0f MiB\n", report->peak_memory_mib);
 }
 
+/* The arguments as one line a POSIX shell would split back into them: each
+ * one holding other than [A-Za-z0-9_./=:,+@%-] in single quotes. A line that
+ * would not fit in len ends with " ..." after the last whole argument. */
+static void quote_command_line(int argc, char **argv, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        char word[PARAMS_COMMAND_MAX];
+        size_t n = 0;
+        int plain = argv[i][0] != '\0' && strspn(argv[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                          "0123456789_./=:,+@%-") == strlen(argv[i]);
+        if (!plain)
+            word[n++] = '\'';
+        for (const char *c = argv[i]; *c && n + 6 < sizeof word; c++) {
+            if (*c == '\'' && !plain)
+                n += (size_t)snprintf(word + n, sizeof word - n, "'\\''"); /* ' closes, \' is a quote, ' reopens */
+            else
+                word[n++] = *c;
+        }
+        if (!plain)
+            word[n++] = '\'';
+        word[n] = '\0';
+        if (used + (i ? 1 : 0) + n + 4 >= len) {
+            snprintf(out + used, len - used, " ...");
+            return;
+        }
+        used += (size_t)snprintf(out + used, len - used, "%s%s", i ? " " : "", word);
+    }
+}
+
 /* Rank 0: decides what to do from the arguments. Returns the action and sets *status. */
 static enum options_action decide(int argc, char **argv, struct render_params *params, int *status)
 {
@@ -481,6 +512,7 @@ static enum options_action decide(int argc, char **argv, struct render_params *p
         printf("%s\n", PACKAGE_STRING);
         break;
     case OPTIONS_RENDER:
+        quote_command_line(argc, argv, params->command_line, sizeof params->command_line);
         if (render_check_band_message(params, err, sizeof err) == 0 &&
             options_check_outputs(params, err, sizeof err) == 0 && space_check(params, err, sizeof err) == 0)
             break;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <stdio.h>
@@ -130,8 +131,10 @@ static int put_string(hid_t object, const char *name, const char *value)
 {
     if (H5Aexists(object, name) > 0 && H5Adelete(object, name) < 0)
         return -1;
+    /* netCDF's own text attributes: the characters only, no NUL counted
+     * (netCDF-C would hand the NUL on as part of the text) */
     hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, strlen(value) + 1);
+    H5Tset_size(type, value[0] ? strlen(value) : 1);
     H5Tset_strpad(type, H5T_STR_NULLTERM);
     hid_t space = H5Screate(H5S_SCALAR);
     hid_t attr = H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
@@ -207,8 +210,27 @@ static int put_parameters(hid_t file, const struct render_params *p)
 /* ---- Self-description for netCDF-4 and CF readers (xarray, ncdump) -------------
  * The file is plain HDF5 that netCDF-4 readers open as is: x and y are
  * dimension scales, so they become the dimensions and coordinate variables of
- * counts. Strings are fixed-length, NUL-terminated ASCII, which netCDF-C reads
- * as text attributes and xarray shows as str with either engine. */
+ * counts. Strings are fixed-length ASCII whose size is their length (no NUL
+ * stored), which netCDF-C reads as text attributes and xarray shows as str
+ * with either engine. The file and every dataset track the creation order of
+ * their links and attributes, which netCDF-4 needs to write (NCO's ncatted,
+ * netCDF4-python in append mode) and follows when it lists attributes. */
+
+/* Creation order of links, tracked and indexed as netCDF-4 does. */
+#define CREATION_ORDER (H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED)
+/* Creation order of attributes: tracked only, which is what netCDF-4 needs
+ * to write and to list them in order. An index too breaks HDF5 1.10's
+ * deletion of attributes kept in dense storage ("record is not in B-tree",
+ * h5py's del of rows_complete), as a root with this many attributes is. */
+#define ATTRIBUTE_ORDER H5P_CRT_ORDER_TRACKED
+
+/* A dataset creation property list whose attributes keep their creation order. */
+static hid_t ordered_dataset_creation(void)
+{
+    hid_t create = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_attr_creation_order(create, ATTRIBUTE_ORDER);
+    return create;
+}
 
 /* Describes one dataset for CF readers: its long_name and its units (a UDUNITS
  * string, "1" for a dimensionless number). Call it once for each dataset
@@ -231,10 +253,11 @@ static void utc_timestamp(char *text, size_t len)
  * the first history line. Returns 0, or -1 on an HDF5 error. */
 static int describe_file(hid_t file, const struct render_params *p)
 {
-    char stamp[32], history[128];
+    char stamp[32], history[sizeof p->command_line + 128];
     utc_timestamp(stamp, sizeof stamp);
-    snprintf(history, sizeof history, "%s %s: rendered", stamp, PACKAGE_STRING);
-    int rc = put_string(file, "Conventions", "CF-1.8");
+    snprintf(history, sizeof history, "%s %s: rendered: %s", stamp, PACKAGE_STRING, p->command_line);
+    /* CF-1.9: the first version that allows unsigned integers (the counts) */
+    int rc = put_string(file, "Conventions", "CF-1.9");
     rc |= put_string(file, "title", p->fractal == FRACTAL_JULIA
                                         ? "Julia set: escape-time iteration counts"
                                         : "Mandelbrot set: escape-time iteration counts");
@@ -243,13 +266,14 @@ static int describe_file(hid_t file, const struct render_params *p)
     return rc;
 }
 
-/* Appends "TIME mpifractal VERSION: what" as a new line of the history
- * attribute (CF: one line per program that modified the file). Returns 0 or -1. */
-static int append_history(hid_t file, const char *what)
+/* Appends "TIME mpifractal VERSION: what: COMMAND LINE" as a new line of the
+ * history attribute (CF: one line per program that modified the file).
+ * Returns 0 or -1. */
+static int append_history(hid_t file, const char *what, const char *command_line)
 {
-    char stamp[32], line[128], history[4096] = "";
+    char stamp[32], line[PARAMS_COMMAND_MAX + 128], history[4096] = "";
     utc_timestamp(stamp, sizeof stamp);
-    snprintf(line, sizeof line, "%s %s: %s", stamp, PACKAGE_STRING, what);
+    snprintf(line, sizeof line, "%s %s: %s: %s", stamp, PACKAGE_STRING, what, command_line);
     char why[256];
     size_t used = hdf5_read_text(file, "history", history, sizeof history, why, sizeof why) == 0 ? strlen(history) : 0;
     if (used + strlen(line) + 2 > sizeof history)
@@ -314,13 +338,17 @@ static int check_parameters(struct writer *w, hid_t file)
     return 0;
 }
 
-/* Creates a 1-D float64 coordinate dataset holding the axis's values as a dimension scale. */
-static hid_t make_coordinate(hid_t file, const char *name, const struct view_axis *axis, const char *long_name)
+/* Creates a 1-D float64 coordinate dataset holding the axis's values as a
+ * dimension scale, with the CF axis attribute ("X" or "Y") by which GDAL and
+ * CDO know the image's columns and rows. */
+static hid_t make_coordinate(hid_t file, const char *name, const struct view_axis *axis, const char *long_name,
+                             const char *cf_axis)
 {
     uint64_t n = axis->n;
     hsize_t dims = n;
-    hid_t space = H5Screate_simple(1, &dims, NULL);
-    hid_t dset = H5Dcreate2(file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t space = H5Screate_simple(1, &dims, NULL), create = ordered_dataset_creation();
+    hid_t dset = H5Dcreate2(file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, create, H5P_DEFAULT);
+    H5Pclose(create);
     double *block = malloc(COORD_BLOCK * sizeof(double));
     int ok = dset >= 0 && block;
     for (uint64_t first = 0; ok && first < n; first += COORD_BLOCK) {
@@ -334,7 +362,10 @@ static hid_t make_coordinate(hid_t file, const char *name, const struct view_axi
     }
     free(block);
     H5Sclose(space);
-    ok = ok && H5DSset_scale(dset, name) >= 0 && describe_variable(dset, long_name, "1") == 0;
+    /* No units: CF's dimensionless coordinate (GDAL places the image only
+     * when x and y have no units or lengths) */
+    ok = ok && H5DSset_scale(dset, name) >= 0 && put_string(dset, "long_name", long_name) == 0 &&
+         put_string(dset, "axis", cf_axis) == 0;
     if (!ok) {
         if (dset >= 0)
             H5Dclose(dset);
@@ -713,7 +744,7 @@ static int hdf5_reopen(struct writer *w, hid_t fapl)
             return hdf5_fail(w, "cannot resume: cannot open a dataset of");
     s->rows_written = s->rows_recorded = rows;
     w->resume_row = rows;
-    if (append_history(s->file, "resumed") != 0)
+    if (append_history(s->file, "resumed", p->command_line) != 0)
         return hdf5_fail(w, "cannot resume: cannot write attributes to");
     s->opened = 1;
     return 0;
@@ -727,8 +758,20 @@ static hid_t make_image_dataset(hid_t file, const struct render_params *p, size_
     hsize_t dims[2] = {p->height, p->width}, chunk[2];
     chunk_shape(p, chunk);
     hid_t space = H5Screate_simple(2, dims, NULL);
-    hid_t create = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t create = ordered_dataset_creation();
     H5Pset_chunk(create, 2, chunk);
+    /* What netCDF readers take for missing values. The channels: NaN, their
+     * value where the sample never escaped (and in rows not yet written).
+     * The counts: none ("no fill", netCDF's _NoFill): every value is a
+     * count, and a _FillValue would make xarray turn them into floats.
+     * ncdump and netCDF4-python still take the type's default fill value
+     * (65535 for uint16) for missing, so the automatic counts type never
+     * holds it as a count (params_count_bits: itermax 65535 is uint32). */
+    const float never_escaped = NAN;
+    if (desc->channel)
+        H5Pset_fill_value(create, H5T_NATIVE_FLOAT, &never_escaped);
+    else
+        H5Pset_fill_time(create, H5D_FILL_TIME_NEVER);
     if (p->compress > 0) { /* the pipeline the encoded chunks went through */
         H5Pset_shuffle(create);
         H5Pset_deflate(create, p->compress);
@@ -742,6 +785,8 @@ static hid_t make_image_dataset(hid_t file, const struct render_params *p, size_
              put_string(dset, "description", desc->description);
     if (desc->channel == 0)
         rc |= put_u32(dset, "itermax", p->itermax);
+    else /* netCDF: the attribute has the variable's type */
+        rc |= put_scalar(dset, "_FillValue", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, &never_escaped);
     if (rc != 0) {
         H5Dclose(dset);
         return -1;
@@ -822,9 +867,13 @@ static int hdf5_open(struct writer *w)
         H5Pclose(fapl);
         return rc;
     }
-    s->file = create_temporary(w) == 0 ? H5Fcreate(s->creating, H5F_ACC_TRUNC, H5P_DEFAULT, fapl) : -2;
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    H5Pset_link_creation_order(fcpl, CREATION_ORDER);
+    H5Pset_attr_creation_order(fcpl, ATTRIBUTE_ORDER);
+    s->file = create_temporary(w) == 0 ? H5Fcreate(s->creating, H5F_ACC_TRUNC, fcpl, fapl) : -2;
     if (s->file == -1) /* said before H5Pclose clears HDF5's error stack */
         hdf5_fail(w, "cannot create HDF5 file");
+    H5Pclose(fcpl);
     H5Pclose(fapl);
     if (s->file < 0)
         return -1;
@@ -853,8 +902,8 @@ static int hdf5_open(struct writer *w)
         snprintf(x_name, sizeof x_name, "real part of %s", sample);
         snprintf(y_name, sizeof y_name, "imaginary part of %s", sample);
     }
-    hid_t y = make_coordinate(s->file, "y", &y_axis, y_name);
-    hid_t x = make_coordinate(s->file, "x", &x_axis, x_name);
+    hid_t y = make_coordinate(s->file, "y", &y_axis, y_name, "Y");
+    hid_t x = make_coordinate(s->file, "x", &x_axis, x_name, "X");
     int ok = x >= 0 && y >= 0;
     if (ok && p->view.kind == VIEW_CENTRE) /* x = (real part - center_re) * 10^scale10 */
         ok = put_scalar(x, "scale_exponent10", H5T_STD_I64LE, H5T_NATIVE_LONG, &scale10) == 0 &&

@@ -50,10 +50,10 @@ def check_engine(engine, path, fractal, x_want, y_want, counts_want, status):
         if "_FillValue" in counts.encoding or "_FillValue" in counts.attrs:
             problems.append(f"{where}: counts has a _FillValue, yet every value is a count")
         expect_text(problems, f"{where} x", ds["x"].attrs, "long_name", f"real part of {part}")
-        expect_text(problems, f"{where} x", ds["x"].attrs, "units", "1")
+        expect_text(problems, f"{where} x", ds["x"].attrs, "axis", "X")
         expect_text(problems, f"{where} y", ds["y"].attrs, "long_name", f"imaginary part of {part}")
-        expect_text(problems, f"{where} y", ds["y"].attrs, "units", "1")
-        expect_text(problems, f"{where} global", ds.attrs, "Conventions", "CF-1.8")
+        expect_text(problems, f"{where} y", ds["y"].attrs, "axis", "Y")
+        expect_text(problems, f"{where} global", ds.attrs, "Conventions", "CF-1.9")
         expect_text(problems, f"{where} global", ds.attrs, "title",
                     ("Julia" if fractal == "julia" else "Mandelbrot") + " set: escape-time iteration counts")
         expect_text(problems, f"{where} global", ds.attrs, "source", None)
