@@ -55,7 +55,8 @@ struct render {
 static int stop_was_requested(void *ctx)
 {
     (void)ctx;
-    return stop_requested();
+    stop_requested(); /* on rank 0's main thread: also hears the workers' stop requests */
+    return stop_pending();
 }
 
 /* Computes rows [row0, row0 + nrows): counts, the channels and colours the

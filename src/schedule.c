@@ -160,15 +160,21 @@ struct worker_stop {
     int note_in, note_out; /* the messages' buffers */
 };
 
+/* Passes a stop signal of this worker on to rank 0, once. */
+static void tell_rank0_if_signalled(struct worker_stop *ws)
+{
+    if (!ws->told && stop_signalled()) {
+        MPI_Isend(&ws->note_out, 1, MPI_INT, 0, TAG_STOP, ws->comm, &ws->to_rank0);
+        ws->told = 1;
+    }
+}
+
 /* The worker's stop listener (see stop_set_listener): passes a stop signal
  * of this rank on to rank 0, and returns 1 once rank 0 asked to stop. */
 static int worker_listen(void *ctx)
 {
     struct worker_stop *ws = ctx;
-    if (!ws->told && stop_signalled()) {
-        MPI_Isend(&ws->note_out, 1, MPI_INT, 0, TAG_STOP, ws->comm, &ws->to_rank0);
-        ws->told = 1;
-    }
+    tell_rank0_if_signalled(ws);
     if (!ws->heard)
         MPI_Test(&ws->from_rank0, &ws->heard, MPI_STATUS_IGNORE);
     return ws->heard;
@@ -223,10 +229,7 @@ static int run_worker(MPI_Comm comm, const struct band_plan *plan, const struct 
     MPI_Status statuses[WORKER_DEPTH];
     MPI_Waitall(WORKER_DEPTH, sent, statuses);
     stop_set_listener(NULL, NULL);
-    if (!ws->told && stop_signalled()) { /* a signal since the last poll: rank 0 still counts it */
-        MPI_Isend(&ws->note_out, 1, MPI_INT, 0, TAG_STOP, comm, &ws->to_rank0);
-        ws->told = 1;
-    }
+    tell_rank0_if_signalled(ws); /* a signal since the last poll: rank 0 still counts it */
     if (!ws->heard)
         MPI_Wait(&ws->from_rank0, MPI_STATUS_IGNORE); /* sent before NO_BAND */
     int closing[2] = {failed ? 2 : 0, ws->told};

@@ -11,6 +11,9 @@
  * atomics are safe to store from a signal handler. */
 static atomic_int stop_flag;
 static atomic_int signals_received;
+/* When the first stop was requested (now_ms); written
+ * once, before stop_flag is set. */
+static atomic_llong stop_since_ms;
 
 /* The listener and the thread it runs on. */
 static int (*listener)(void *ctx);
@@ -18,7 +21,26 @@ static void *listener_ctx;
 static _Thread_local int is_listening_thread;
 static _Thread_local struct timespec last_listen;
 
-_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the stop flag is stored from a signal handler");
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2 && ATOMIC_LLONG_LOCK_FREE == 2,
+               "the stop flag and time are stored from a signal handler");
+
+/* The coarse monotonic clock (a few ms of resolution, cheap to read) in
+ * milliseconds; clock_gettime is async-signal-safe. */
+static long long now_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* Records a stop request: its time first, then the flag. */
+static void request_stop(void)
+{
+    if (atomic_load_explicit(&stop_flag, memory_order_acquire))
+        return;
+    atomic_store_explicit(&stop_since_ms, now_ms(), memory_order_relaxed);
+    atomic_store_explicit(&stop_flag, 1, memory_order_release);
+}
 
 static void on_stop_signal(int signal_number)
 {
@@ -26,7 +48,7 @@ static void on_stop_signal(int signal_number)
         signal(signal_number, SIG_DFL); /* a second signal: stop at once, the usual way */
         raise(signal_number);
     }
-    atomic_store_explicit(&stop_flag, 1, memory_order_relaxed);
+    request_stop();
 }
 
 void stop_catch_signals(void)
@@ -43,7 +65,12 @@ void stop_catch_signals(void)
 
 void stop_request(void)
 {
-    atomic_store_explicit(&stop_flag, 1, memory_order_relaxed);
+    request_stop();
+}
+
+int stop_pending(void)
+{
+    return atomic_load_explicit(&stop_flag, memory_order_acquire);
 }
 
 int stop_signalled(void)
@@ -69,7 +96,10 @@ int stop_requested(void)
 {
     if (is_listening_thread && listener)
         listen_now_and_then();
-    return atomic_load_explicit(&stop_flag, memory_order_relaxed);
+    if (!atomic_load_explicit(&stop_flag, memory_order_acquire))
+        return 0;
+    return now_ms() - atomic_load_explicit(&stop_since_ms, memory_order_relaxed) >=
+           STOP_GRACE_MS;
 }
 
 void stop_set_listener(int (*listen)(void *ctx), void *ctx)

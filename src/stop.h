@@ -8,14 +8,22 @@
  * at once, the usual way. Call once per process, before any work. */
 void stop_catch_signals(void);
 
+/* How long work in progress may go on after a stop request: a band that
+ * finishes within it is still stored, a longer one is given up. */
+#define STOP_GRACE_MS 1000
+
 /* 1 once a stop was requested in this process (by a signal, or by
- * stop_request), else 0; it never goes back to 0. Cheap (a relaxed atomic
- * load, and on the listening thread a coarse clock read): every compute
- * engine polls it between blocks of iterations, from any thread, about every
- * millisecond, and gives up its work when it returns 1. On the thread that
- * registered a listener, it also calls the listener, at most every
- * STOP_LISTEN_INTERVAL_MS milliseconds. */
+ * stop_request) at least STOP_GRACE_MS ago, else 0; once 1, it stays 1.
+ * Cheap (an atomic load; a clock read only once a stop is pending, and on the
+ * listening thread): every compute engine polls it between blocks of
+ * iterations, from any thread, about every millisecond, and gives up its work
+ * when it returns 1. On the thread that registered a listener, it also calls
+ * the listener, at most every STOP_LISTEN_INTERVAL_MS milliseconds. */
 int stop_requested(void);
+
+/* 1 as soon as a stop was requested (no grace), else 0: for the schedule,
+ * which then hands out no more work. */
+int stop_pending(void);
 
 /* 1 if this process itself received a stop signal (not merely a stop relayed
  * to it through stop_request), else 0. */

@@ -22,7 +22,7 @@ check "uninterrupted reference render" run 2 $job -o ref.h5 --png ref.png
 echo "# $MPIEXEC -n 2 $MPIFRACTAL $job -o term.h5 --png term.png, then SIGTERM to the ranks"
 timeout 120 $MPIEXEC -n 2 "$MPIFRACTAL" $job -o term.h5 --png term.png </dev/null 2>term.err &
 launcher=$!
-wait_for_start term.h5 && sleep 0.5
+wait_for_rows term.h5
 signal_ranks TERM term.h5
 wait $launcher
 status=$?

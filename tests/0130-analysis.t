@@ -42,7 +42,7 @@ job="-f mandelbrot -R 3000 -M 4000 -x -0.8 -X -0.7 -y 0.05 -Y 0.15 --kernel scal
 echo "# $MPIFRACTAL $job -o cut.h5, SIGTERM after a second"
 timeout 120 "$MPIFRACTAL" $job -o cut.h5 </dev/null 2>cut.err &
 pid=$!
-wait_for_start cut.h5 && sleep 1
+wait_for_rows cut.h5
 kill -TERM "$pid" 2>/dev/null
 wait "$pid"
 cut_status=$?

@@ -66,7 +66,7 @@ check "uninterrupted slow render with supersampled channels" run 2 $slow -o slow
 echo "# $MPIEXEC -n 2 $MPIFRACTAL $slow -o slow.h5 --png slow.png, then SIGTERM to the ranks"
 timeout 120 $MPIEXEC -n 2 "$MPIFRACTAL" $slow -o slow.h5 --png slow.png </dev/null 2>slow.err &
 launcher=$!
-wait_for_start slow.h5 && sleep 0.5
+wait_for_rows slow.h5
 signal_ranks TERM slow.h5
 wait $launcher
 slow_status=$?

@@ -89,6 +89,21 @@ wait_for_start() {
     return 1
 }
 
+# wait_for_rows FILE: waits (up to 120 s) until the render has stored rows in
+# its HDF5 output FILE: the file grows past its size just after creation. A
+# stop signal gives up the bands in flight (after a second's grace), so a test
+# that wants rows saved must signal only once some are stored.
+wait_for_rows() {
+    wait_for_start "$1" || return 1
+    sleep 0.5
+    created=$(stat -c %s "$1" 2>/dev/null || echo 0)
+    for _ in $(seq 1200); do
+        [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -gt "$created" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # check_if_interrupted STATUS 'what' command...: a check of a render that a
 # signal was meant to stop, whose exit status was STATUS. When the render
 # finished before the signal came (status 0: a fast machine), there is no
