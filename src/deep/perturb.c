@@ -214,6 +214,81 @@ static enum run_end run_double(const struct deep_engine *e, struct walk *s, cons
     return end;
 }
 
+/* The steps of the count loop while z stays below 2^-400, by rescaled
+ * iterations: z = w 2^ks with w in plain doubles, so
+ *   w -> 2 Z_m w + (w^2) 2^ks + c 2^-ks,
+ * and ks moves (w renormalised) only when |w| leaves [2^-32, 2^32]. These are
+ * step_extended's operations in the same order on mantissas scaled by powers
+ * of two, so the values are the same (terms below 2^-64 of the sum drop out
+ * in both). A step is taken only where it cannot end the orbit, rebase or
+ * escape: m + 1 < last, an entry Z_{m+1} with a part >= 2^-398 (then
+ * |Z + z| > |z|) and |Z_{m+1}|^2 <= escape2 (1 - 2^-40). Stops before a step that
+ * would bring z to 2^-400 or above, or that it cannot take (step_extended
+ * takes it), or at limit. The full value s->wr, s->wi is set on return. */
+static void run_rescaled(const struct deep_engine *e, struct walk *s, const struct delta *dc, uint32_t *k,
+                         uint32_t limit)
+{
+    const struct deep_orbit *o = s->o;
+    const double *Zre = o->re, *Zim = o->im;
+    const uint64_t last = o->last;
+    /* |Z|^2 <= escape_safe and |z| < 2^-399 keep |Z + z|^2, rounded, at most escape2 */
+    const double escape_safe = e->escape2 > 0x1p-600 ? e->escape2 * (1.0 - 0x1p-40) : -1.0;
+    const double near_tiny = 4 * DEEP_TINY;
+    uint64_t m = s->m;
+    uint32_t n = *k;
+    int64_t ks = s->zx.e;
+    double wr = s->zx.re, wi = s->zx.im;
+    if (dc->x.e - ks > 900) /* c dominates z: step_extended brings z up to it */
+        return;
+    for (;;) {
+        /* per scale: 2^ks for the square (0 where the square is far below the
+         * sum's rounding), c 2^-ks, and the bound of |w| that keeps z below 2^-400 */
+        const double sq_scale = ks >= -1022 ? fe_pow2(ks) : 0.0;
+        const double dr = fe_scale(dc->x.re, dc->x.e - ks), di = fe_scale(dc->x.im, dc->x.e - ks);
+        const int64_t fit_exp = DEEP_TINY_EXP - 1 - ks; /* |part of w| >= 2^fit_exp: z fits doubles */
+        const int hi_fits = fit_exp <= 32; /* reaching hi means z fits doubles, else a rescale */
+        const double hi = hi_fits ? fe_pow2(fit_exp) : 0x1p32, lo = 0x1p-32;
+        int rescale = 0;
+        while (n < limit && m + 1 < last) {
+            const double nZr = Zre[m + 1], nZi = Zim[m + 1];
+            if (!(fabs(nZr) >= near_tiny || fabs(nZi) >= near_tiny) || nZr * nZr + nZi * nZi > escape_safe)
+                break;
+            const double Zr = Zre[m], Zi = Zim[m];
+            const double nwr = 2.0 * (Zr * wr - Zi * wi) + sq_scale * (wr * wr - wi * wi) + dr;
+            const double nwi = 2.0 * (Zr * wi + Zi * wr) + sq_scale * (2.0 * (wr * wi)) + di;
+            const double ar = fabs(nwr), ai = fabs(nwi), a = ar > ai ? ar : ai;
+            if (!(a < hi && a >= lo)) {
+                if (a >= hi && hi_fits)
+                    break; /* z reaches the double range: step_extended takes this step */
+                if (!(a > 0.0) || !isfinite(a))
+                    break;
+                rescale = 1;
+            }
+            wr = nwr;
+            wi = nwi;
+            m++;
+            n++;
+            if (rescale)
+                break;
+        }
+        if (!rescale)
+            break;
+        struct fec z = fec_norm(wr, wi, ks);
+        wr = z.re;
+        wi = z.im;
+        ks = z.e;
+        if (dc->x.e - ks > 900)
+            break;
+    }
+    s->m = m;
+    s->zx = fec_norm(wr, wi, ks);
+    double zr, zi;
+    fec_to_double(s->zx, &zr, &zi);
+    s->wr = Zre[m] + zr;
+    s->wi = Zim[m] + zi;
+    *k = n;
+}
+
 /* Iterations between polls of the stop flag (a power of 2). */
 #define POLL_EVERY 4096u
 
@@ -265,7 +340,7 @@ static int deep_sample(const struct deep_engine *e, double u, double v, uint32_t
                 return -1;
         }
     } else {
-        /* the same steps, in runs of plain doubles between the extended ones */
+        /* the same steps, in runs of plain or rescaled doubles between the extended ones */
         uint32_t poll_at = k;
         while (k < itermax) {
             if (k >= poll_at) {
@@ -273,10 +348,16 @@ static int deep_sample(const struct deep_engine *e, double u, double v, uint32_t
                     return -1;
                 poll_at = itermax - k > POLL_EVERY ? k + POLL_EVERY : itermax;
             }
-            if (!s.ext && run_double(e, &s, &dc, &k, poll_at, &w2) == RUN_ESCAPED)
-                break;
-            if (k >= poll_at)
-                continue;
+            if (!s.ext) {
+                if (run_double(e, &s, &dc, &k, poll_at, &w2) == RUN_ESCAPED)
+                    break;
+                if (k >= poll_at || s.ext)
+                    continue;
+            } else {
+                run_rescaled(e, &s, &dc, &k, poll_at);
+                if (k >= poll_at)
+                    continue;
+            }
             /* the next step needs extended range (or ends the orbit) */
             w2 = step_extended(e, &s, &dc);
             if (w2 > e->escape2)
