@@ -139,8 +139,8 @@ static void check_bytes(void)
        (unsigned long long)(ref->orbit[0].last + 1), (unsigned long long)(ref->orbit[1].last + 1), err);
     /* the engine gives the same counts from the copy */
     if (back) {
-        struct deep_engine *e1 = deep_engine_new(ref, &loc, 65536.0, err, sizeof err);
-        struct deep_engine *e2 = deep_engine_new(back, &loc, 65536.0, err, sizeof err);
+        struct deep_engine *e1 = deep_engine_new(ref, &loc, 65536.0, 1, err, sizeof err);
+        struct deep_engine *e2 = deep_engine_new(back, &loc, 65536.0, 1, err, sizeof err);
         double u[24];
         uint32_t c1[24], c2[24];
         for (int i = 0; i < 24; i++)
@@ -215,7 +215,7 @@ static void check_bytes(void)
         struct deep_reference *r = deep_reference_from_bytes(b2, n, err, sizeof err);
         if (r) {
             accepted++;
-            struct deep_engine *e = deep_engine_new(r, &loc, 65536.0, err, sizeof err);
+            struct deep_engine *e = deep_engine_new(r, &loc, 65536.0, 1, err, sizeof err);
             if (e) {
                 double u[4] = {-1.5, -0.5, 0.5, 1.5};
                 uint32_t c[4];
@@ -295,7 +295,7 @@ static uint64_t deep_grid(const struct deep_location *loc, const struct deep_ref
                           float *smooth, float *distance)
 {
     char err[256];
-    struct deep_engine *e = deep_engine_new(ref, loc, CHANNEL_DEFAULT_RADIUS, err, sizeof err);
+    struct deep_engine *e = deep_engine_new(ref, loc, CHANNEL_DEFAULT_RADIUS, 1, err, sizeof err);
     if (!e) {
         diag("deep_engine_new: %s", err);
         exit(1);
@@ -670,7 +670,7 @@ static void check_stop(void)
     struct deep_location loc = location(FRACTAL_MANDELBROT, "-1", "0", "1e100", 24, 16, 1000000);
     struct deep_reference *ref = reference(&loc);
     char err[256];
-    struct deep_engine *e = deep_engine_new(ref, &loc, 65536.0, err, sizeof err);
+    struct deep_engine *e = deep_engine_new(ref, &loc, 65536.0, 1, err, sizeof err);
     double u[24];
     uint32_t c[24];
     for (int i = 0; i < 24; i++)
