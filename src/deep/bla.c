@@ -9,8 +9,12 @@
  * (B = 0 for Julia sets), while |z| < R = max(0, eps |A| - |B| |c| / |A|),
  * |c| the largest delta of the view. Skip x then skip y merge into
  * A = A_y A_x, B = A_y B_x + B_y, R = max(0, min(R_x, (R_y - |B_x| |c|) / |A_x|)).
- * eps bounds the neglected z^2 relative to the linear term, per step. */
-#define BLA_EPS 0x1p-24
+ * eps bounds the neglected z^2 relative to the linear term, per step.
+ * Fraktaler-3 takes 2^-24; here it is the rounding of a double, 2^-53, so
+ * that a skip errs no more than the steps it replaces: near Julia sets an
+ * error of 2^-40 per step already changes 0.7% of the counts (c = -0.8 +
+ * 0.156i at 1e100), and deep views lose little (z starts near 1e-300). */
+#define BLA_EPS 0x1p-53
 
 /* Loops of fewer entries run on one thread (starting threads costs more). */
 #define BLA_THREADED(n) ((n) >= 65536)
