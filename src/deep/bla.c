@@ -87,10 +87,11 @@ int bla_table_build(struct bla_table *t, const struct deep_orbit *o, struct fec 
 {
     *t = (struct bla_table){0};
     t->base = o->re[0] == 0.0 && o->im[0] == 0.0 ? 1 : 0;
-    /* single steps from m = base .. last - 2 (landing at last - 1 at most) */
-    if (o->last < t->base + 3)
+    /* single steps from m = base .. last - 1 (a skip may land on the orbit's
+     * end, where the walk rebases as after a step) */
+    if (o->last < t->base + 2)
         return 0;
-    const uint64_t singles = o->last - 1 - t->base;
+    const uint64_t singles = o->last - t->base;
     struct bla_step *one = malloc(singles * sizeof *one);
     if (!one)
         return -1;

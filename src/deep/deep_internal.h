@@ -72,7 +72,8 @@ struct bla_step {
 
 /* The skips along one orbit: level l (1 <= l < levels) holds count[l] skips
  * of 2^l steps, skip j starting at index base + j 2^l. No skip passes an
- * entry whose full value could escape, nor reaches the orbit's last entry. */
+ * entry whose full value could escape; a skip may end on the orbit's last
+ * entry (the walk then rebases, as after a step). */
 struct bla_table {
     uint64_t base;                          /* 1 for orbits from Z_0 = 0, else 0 */
     int levels;                             /* 0: no skips */

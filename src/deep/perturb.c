@@ -122,7 +122,7 @@ struct walk {
  * in extended range, a rebase when m is the orbit's end or |w| < |nz| (z = w
  * on the rebase orbit at 0), z kept as doubles when it fits. Returns |w|^2
  * rounded to a double. */
-static double land(const struct deep_engine *e, struct walk *s, struct fec nz)
+static inline double land(const struct deep_engine *e, struct walk *s, struct fec nz)
 {
     const struct deep_orbit *o = s->o;
     const uint64_t m = s->m;
@@ -209,7 +209,7 @@ static inline double step(const struct deep_engine *e, struct walk *s, const str
  * table t, aligned there, with 2^l <= remaining, |z| < R; each level up is
  * taken only while valid (radii shrink as skips merge). NULL if none. The
  * first test is the one run_double and run_rescaled make. */
-static const struct bla_step *bla_find(const struct bla_table *t, const struct walk *s, uint32_t remaining,
+static inline const struct bla_step *bla_find(const struct bla_table *t, const struct walk *s, uint32_t remaining,
                                        int *level)
 {
     const struct bla_step *best = NULL;
@@ -233,13 +233,13 @@ static const struct bla_step *bla_find(const struct bla_table *t, const struct w
 /* Takes the skip st of 2^level steps: z -> A z + B c and, where D is not
  * NULL, D -> A D + B add (the derivative through the same linear map). Then
  * lands as a step does (rebase test). Returns |w|^2. */
-static double bla_skip(const struct deep_engine *e, struct walk *s, const struct delta *dc,
-                       const struct bla_step *st, int level, struct fec *D, struct fec add)
+static inline double bla_skip(const struct deep_engine *e, struct walk *s, const struct delta *dc,
+                              const struct bla_step *st, int level, struct fec *D, const struct fec *add)
 {
     const struct fec z = s->ext ? s->zx : fec_from_double(s->zr, s->zi);
     const struct fec nz = fec_add(fec_mul(st->a, z), fec_mul(st->b, dc->x));
     if (D)
-        *D = fec_add(fec_mul(st->a, *D), fec_mul(st->b, add));
+        *D = fec_add(fec_mul(st->a, *D), fec_mul(st->b, *add));
     s->m += UINT64_C(1) << level;
     return land(e, s, nz);
 }
@@ -476,7 +476,7 @@ static int deep_sample(const struct deep_engine *e, double u, double v, uint32_t
             int level = 0;
             const struct bla_step *st = bla ? bla_find(table_of(e, s.o), &s, itermax - k, &level) : NULL;
             if (st) {
-                w2 = bla_skip(e, &s, &dc, st, level, &D, Dadd);
+                w2 = bla_skip(e, &s, &dc, st, level, &D, &Dadd);
                 k += (UINT32_C(1) << level) - 1;
             } else {
                 D = derivative_step(&s, D, Dadd);
@@ -509,7 +509,7 @@ static int deep_sample(const struct deep_engine *e, double u, double v, uint32_t
             int level = 0;
             const struct bla_step *st = bla ? bla_find(table_of(e, s.o), &s, itermax - k, &level) : NULL;
             if (st) {
-                w2 = bla_skip(e, &s, &dc, st, level, NULL, Dadd);
+                w2 = bla_skip(e, &s, &dc, st, level, NULL, NULL);
                 k += (UINT32_C(1) << level) - 1;
             } else {
                 w2 = step(e, &s, &dc);
