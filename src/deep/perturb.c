@@ -126,6 +126,22 @@ static inline double land(const struct deep_engine *e, struct walk *s, struct fe
 {
     const struct deep_orbit *o = s->o;
     const uint64_t m = s->m;
+    if (m < o->last) {
+        /* nz below 2^-64 of the entry (mostly so after a skip): fec_add below
+         * would give the entry itself, |w| > |nz| (no rebase) */
+        const double Zr = o->re[m], Zi = o->im[m];
+        const struct fec entry = fec_from_double(Zr, Zi);
+        if (!fec_is_zero(entry) && !fec_is_zero(nz) && nz.e - entry.e < -64) {
+            s->ext = !fec_fits_double(nz);
+            if (s->ext)
+                s->zx = nz;
+            else
+                fec_to_double(nz, &s->zr, &s->zi);
+            s->wr = Zr;
+            s->wi = Zi;
+            return Zr * Zr + Zi * Zi;
+        }
+    }
     struct fec entry = m == o->last && o->tiny_end ? o->end : fec_from_double(o->re[m], o->im[m]);
     struct fec w = fec_add(entry, nz);
     if (m == o->last || fec_less(w, nz)) { /* rebase: the orbit through 0, from its start */
