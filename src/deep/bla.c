@@ -83,59 +83,64 @@ static struct bla_step merge(const struct bla_step *x, const struct bla_step *y,
     return s;
 }
 
+/* The single step at index m: A = 2 Z_m, B = 1 (0 without c), R as above,
+ * or R = 0 where Z_m = 0 or its full value could escape inside a skip. */
+static struct bla_step single_step(const struct deep_orbit *o, uint64_t m, struct fec c_max, int with_c,
+                                   double escape_safe)
+{
+    const double Zr = o->re[m], Zi = o->im[m];
+    struct bla_step s;
+    s.a = fec_from_double(2.0 * Zr, 2.0 * Zi);
+    s.b = with_c ? fec_from_double(1.0, 0.0) : fec_norm(0.0, 0.0, 0);
+    struct fec r = fec_norm(0.0, 0.0, 0);
+    if (!fec_is_zero(s.a) && Zr * Zr + Zi * Zi <= escape_safe) {
+        const struct fec abs_a = real_abs(s.a);
+        r = fec_mul(fec_from_double(BLA_EPS, 0.0), abs_a);
+        if (with_c)
+            r = real_positive(real_sub(r, real_div(c_max, abs_a)));
+    }
+    set_radius(&s, r);
+    return s;
+}
+
 int bla_table_build(struct bla_table *t, const struct deep_orbit *o, struct fec c_max, int with_c, double escape2)
 {
     *t = (struct bla_table){0};
     t->base = o->re[0] == 0.0 && o->im[0] == 0.0 ? 1 : 0;
     /* single steps from m = base .. last - 1 (a skip may land on the orbit's
-     * end, where the walk rebases as after a step) */
+     * end, where the walk rebases as after a step); level 1 merges them as
+     * they are made (no table of single steps) */
     if (o->last < t->base + 2)
         return 0;
     const uint64_t singles = o->last - t->base;
-    struct bla_step *one = malloc(singles * sizeof *one);
-    if (!one)
-        return -1;
     const double escape_safe = escape2 * (1.0 - 0x1p-20);
-    const struct fec eps = fec_from_double(BLA_EPS, 0.0);
-    const struct fec b_one = with_c ? fec_from_double(1.0, 0.0) : fec_norm(0.0, 0.0, 0);
-#pragma omp parallel for schedule(static) if (BLA_THREADED(singles))
-    for (uint64_t p = 0; p < singles; p++) {
-        const uint64_t m = t->base + p;
-        const double Zr = o->re[m], Zi = o->im[m];
-        struct bla_step *s = &one[p];
-        s->a = fec_from_double(2.0 * Zr, 2.0 * Zi);
-        s->b = b_one;
-        struct fec r = fec_norm(0.0, 0.0, 0);
-        /* an entry whose full value could escape inside a skip gets R = 0 */
-        if (!fec_is_zero(s->a) && Zr * Zr + Zi * Zi <= escape_safe) {
-            struct fec abs_a = real_abs(s->a);
-            r = fec_mul(eps, abs_a);
-            if (with_c)
-                r = real_positive(real_sub(r, real_div(c_max, abs_a)));
-        }
-        set_radius(s, r);
-    }
-    const struct bla_step *below = one;
+    const struct bla_step *below = NULL;
     uint64_t below_count = singles;
-    t->levels = 1;
     for (int l = 1; l < BLA_LEVELS_MAX && below_count >= 2; l++) {
         const uint64_t n = below_count / 2;
         struct bla_step *level = malloc(n * sizeof *level);
         if (!level) {
-            free(one);
             bla_table_free(t);
             return -1;
         }
+        if (l == 1) {
 #pragma omp parallel for schedule(static) if (BLA_THREADED(n))
-        for (uint64_t j = 0; j < n; j++)
-            level[j] = merge(&below[2 * j], &below[2 * j + 1], c_max);
+            for (uint64_t j = 0; j < n; j++) {
+                const struct bla_step x = single_step(o, t->base + 2 * j, c_max, with_c, escape_safe);
+                const struct bla_step y = single_step(o, t->base + 2 * j + 1, c_max, with_c, escape_safe);
+                level[j] = merge(&x, &y, c_max);
+            }
+        } else {
+#pragma omp parallel for schedule(static) if (BLA_THREADED(n))
+            for (uint64_t j = 0; j < n; j++)
+                level[j] = merge(&below[2 * j], &below[2 * j + 1], c_max);
+        }
         t->level[l] = level;
         t->count[l] = n;
         t->levels = l + 1;
         below = level;
         below_count = n;
     }
-    free(one);
     return 0;
 }
 
