@@ -229,7 +229,7 @@ static int perturbation_prepare(struct engine *engine, MPI_Comm comm)
     free(bytes);
     struct deep_location loc = sample_location(p);
     if (pe->reference)
-        pe->deep = deep_engine_new(pe->reference, &loc, p->smooth_radius, err, sizeof err);
+        pe->deep = deep_engine_new(pe->reference, &loc, p->smooth_radius, !p->no_bla, err, sizeof err);
     int failed = pe->deep == NULL, first_failed = failed ? rank + 1 : 0, which;
     MPI_Allreduce(&first_failed, &which, 1, MPI_INT, MPI_MAX, comm);
     if (which) {
@@ -274,9 +274,12 @@ static uint64_t perturbation_compute(const struct engine *engine, const struct e
 static void perturbation_summary(const struct engine *engine, char *out, size_t len)
 {
     const struct perturbation_engine *pe = engine->state;
-    snprintf(out, len, "perturbation (reference orbit of %llu iterations at %ld bits, %s in %.3f s)",
+    char bla[64] = "no BLA";
+    if (!engine->params->no_bla)
+        snprintf(bla, sizeof bla, "BLA tables in %.3f s", deep_engine_bla_seconds(pe->deep));
+    snprintf(out, len, "perturbation (reference orbit of %llu iterations at %ld bits, %s in %.3f s; %s)",
              (unsigned long long)pe->reference_length, pe->precision_bits,
-             pe->reference_read ? "read" : "computed", pe->reference_seconds);
+             pe->reference_read ? "read" : "computed", pe->reference_seconds, bla);
 }
 
 static double perturbation_serial_seconds(const struct engine *engine)

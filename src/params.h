@@ -38,6 +38,7 @@ struct render_params {
     int kernel;                       /* enum kernel_path: 0 = the best the CPU supports */
     uint32_t threads;                 /* threads per rank; 0 = the CPUs the launcher gave the rank */
     int no_shortcuts;                 /* iterate every sample to the end (benchmarks) */
+    int no_bla;                       /* perturbation: every step, no bilinear approximation skips */
     uint32_t channels;                /* CHANNEL_* bits: float32 channels beside the counts */
     double smooth_radius;             /* escaped orbits are followed to |z| > this for the channels */
     uint32_t samples;                 /* supersampling: samples x samples per pixel (1 = the grid) */

@@ -6,7 +6,7 @@ need_python h5py
 REFERENCE_PROGRAM=${MPFR_REFERENCE:-$(dirname "$MPIFRACTAL")/../tests/mpfr_reference}
 [ -x "$REFERENCE_PROGRAM" ] || skip_all "tests/mpfr_reference is not built (make check builds it)"
 LOCATIONS=$TESTS_SRCDIR/deep-locations.txt
-plan 41
+plan 48
 
 # location NAME: sets fractal, julia_re, julia_im, zoom, itermax, cre, cim from tests/deep-locations.txt.
 location() {
@@ -53,6 +53,17 @@ odd_case julia-seed-1e20 31 17
 odd_case mandelbrot-1e100 25 15
 odd_case julia-i-1e100 21 13
 
+# Bilinear approximation (the default) against plain perturbation (--no-bla) on the same views, and
+# plain perturbation against MPFR as well.
+for name in mandelbrot-1e300 misiurewicz-1e1000 julia-seed-1e100; do
+    location $name
+    check "$name: --no-bla, 96 x 64 on 2 ranks" run 2 $(view_options) -R 96 --height 64 --quiet --no-bla -o "$name-plain.h5"
+    check "$name: at least 99.9% of the counts with BLA equal those of plain perturbation" \
+        "$PYTHON3" "$TESTS_SRCDIR/compare_counts.py" "$name.h5" "$name-plain.h5"
+done
+check "mandelbrot-1e300: plain perturbation agrees with a direct MPFR iteration" \
+    "$PYTHON3" "$TESTS_SRCDIR/compare_counts.py" mandelbrot-1e300-plain.h5 mandelbrot-1e300.ref --stride 3
+
 # Where doubles still work, the two engines agree, and perturbation matches MPFR.
 for z in 1e5 1e7 1e9; do
     at="--center-re -0.10109636384562216102578544573862256546 --center-im 0.95628651080914150077109605772997743580 --zoom $z"
@@ -95,10 +106,10 @@ check ".kfr: the same counts as the options, and one note naming what was ignore
     $MPIFRACTAL loc.kfr -m 0 -R 96 --height 64 --quiet -o kfr.h5 2>kfr.err &&
     h5diff -q kfr.h5 mandelbrot-1e50.h5 /counts /counts && grep -q 'ignored: ColorMethod' kfr.err"
 
-# Stopped and resumed: the same file as an uninterrupted render.
+# Stopped and resumed: the same file as an uninterrupted render (plain perturbation: BLA finishes too soon).
 location misiurewicz-1e1000
-slow="$(view_options) -R 800 --height 600 --band-rows 4 --quiet"
-check "1e-1000, 800 x 600: uninterrupted" run 2 $slow -o whole.h5
+slow="$(view_options) -R 800 --height 600 --band-rows 4 --quiet --no-bla"
+check "1e-1000, 800 x 600 without BLA (slow enough to stop): uninterrupted" run 2 $slow -o whole.h5
 echo "# $MPIEXEC -n 2 $MPIFRACTAL $slow -o cut.h5, then SIGTERM to the ranks"
 timeout 120 $MPIEXEC -n 2 "$MPIFRACTAL" $slow -o cut.h5 </dev/null 2>cut.err &
 launcher=$!

@@ -139,8 +139,8 @@ static void check_bytes(void)
        (unsigned long long)(ref->orbit[0].last + 1), (unsigned long long)(ref->orbit[1].last + 1), err);
     /* the engine gives the same counts from the copy */
     if (back) {
-        struct deep_engine *e1 = deep_engine_new(ref, &loc, 65536.0, err, sizeof err);
-        struct deep_engine *e2 = deep_engine_new(back, &loc, 65536.0, err, sizeof err);
+        struct deep_engine *e1 = deep_engine_new(ref, &loc, 65536.0, 1, err, sizeof err);
+        struct deep_engine *e2 = deep_engine_new(back, &loc, 65536.0, 1, err, sizeof err);
         double u[24];
         uint32_t c1[24], c2[24];
         for (int i = 0; i < 24; i++)
@@ -215,7 +215,7 @@ static void check_bytes(void)
         struct deep_reference *r = deep_reference_from_bytes(b2, n, err, sizeof err);
         if (r) {
             accepted++;
-            struct deep_engine *e = deep_engine_new(r, &loc, 65536.0, err, sizeof err);
+            struct deep_engine *e = deep_engine_new(r, &loc, 65536.0, 1, err, sizeof err);
             if (e) {
                 double u[4] = {-1.5, -0.5, 0.5, 1.5};
                 uint32_t c[4];
@@ -289,13 +289,13 @@ static uint32_t direct_count(const struct deep_location *loc, double u, double v
                              double *smooth);
 /* ---- shallow views: the double kernel's counts ------------------------------------ */
 
-/* Counts of the W x H grid of loc with the deep engine into counts (row-major);
- * returns the iterations. */
-static uint64_t deep_grid(const struct deep_location *loc, const struct deep_reference *ref, uint32_t *counts,
-                          float *smooth, float *distance)
+/* Counts of the W x H grid of loc with the deep engine (bla: with skips) into
+ * counts (row-major); returns the iterations. */
+static uint64_t deep_grid(const struct deep_location *loc, const struct deep_reference *ref, int bla,
+                          uint32_t *counts, float *smooth, float *distance)
 {
     char err[256];
-    struct deep_engine *e = deep_engine_new(ref, loc, CHANNEL_DEFAULT_RADIUS, err, sizeof err);
+    struct deep_engine *e = deep_engine_new(ref, loc, CHANNEL_DEFAULT_RADIUS, bla, err, sizeof err);
     if (!e) {
         diag("deep_engine_new: %s", err);
         exit(1);
@@ -358,9 +358,9 @@ static void check_shallow(enum fractal_kind fractal, const char *cre, const char
     uint32_t *deep = malloc(w * h * sizeof *deep), *kern = malloc(w * h * sizeof *kern);
     float *smooth = malloc(w * h * sizeof *smooth), *dist = malloc(w * h * sizeof *dist);
     float *ksmooth = malloc(w * h * sizeof *smooth), *kdist = malloc(w * h * sizeof *dist);
-    deep_grid(&loc, ref, deep, smooth, dist);
+    deep_grid(&loc, ref, 1, deep, smooth, dist);
     uint32_t *plain = malloc(w * h * sizeof *plain);
-    deep_grid(&loc, ref, plain, NULL, NULL);
+    deep_grid(&loc, ref, 1, plain, NULL, NULL);
     int same_counts = memcmp(plain, deep, w * h * sizeof *plain) == 0;
     free(plain);
 
@@ -634,13 +634,13 @@ static const struct deep_view deep_views[] = {
         "69970126368444057234057435342130497450886143896541499852083397492304"},
 };
 
-static void check_deep(const struct deep_view *view, size_t w, size_t h)
+static void check_deep(const struct deep_view *view, size_t w, size_t h, int bla)
 {
     const uint32_t itermax = view->itermax;
     struct deep_location loc = location(view->fractal, view->cre, view->cim, view->zoom, w, h, itermax);
     struct deep_reference *ref = reference(&loc);
-    uint32_t *deep = malloc(w * h * sizeof *deep), *direct = malloc(w * h * sizeof *direct);
-    deep_grid(&loc, ref, deep, NULL, NULL);
+    uint32_t *deep = malloc(w * h * sizeof *deep), *direct = calloc(w * h, sizeof *direct);
+    deep_grid(&loc, ref, bla, deep, NULL, NULL);
     mpfr_prec_t prec = direct_precision(&loc);
     for (size_t j = 0; j < h; j++)
         for (size_t i = 0; i < w; i++)
@@ -651,9 +651,9 @@ static void check_deep(const struct deep_view *view, size_t w, size_t h)
     for (size_t k = 0; k < w * h; k++)
         at_max += direct[k] == itermax;
     ok(equal * 1000 >= w * h * 999,
-       "%s zoom %s (%s %d), itermax %u: %zu samples, %zu equal to a direct MPFR iteration at %ld bits (%zu differ; "
+       "%s%s zoom %s (%s %d), itermax %u: %zu samples, %zu equal to a direct MPFR iteration at %ld bits (%zu differ; "
        "%zu distinct counts, %zu at itermax; reference %llu entries, %ld bits)",
-       fractal_name(view->fractal), view->zoom,
+       bla ? "" : "no BLA: ", fractal_name(view->fractal), view->zoom,
        view->fractal == FRACTAL_JULIA ? "preimage of 0, depth"
        : view->period > 0           ? "nucleus of period"
                                     : "Misiurewicz point, cycle of period",
@@ -664,13 +664,83 @@ static void check_deep(const struct deep_view *view, size_t w, size_t h)
     deep_reference_free(ref);
 }
 
+/* ---- bilinear approximation ------------------------------------------------------------ */
+
+/* A skip of the table equals the plain steps it replaces: at the 1e100 nucleus
+ * of period 135 (deep_views[1]), from z_1 = c at index 1, the longest skip valid
+ * for |c| gives A c + B c within 2^-40 of 2^l perturbation steps in doubles. */
+static void check_bla_table(const struct deep_view *view)
+{
+    struct deep_location loc = location(view->fractal, view->cre, view->cim, view->zoom, 24, 16, view->itermax);
+    struct deep_reference *ref = reference(&loc);
+    const struct deep_orbit *o = &ref->orbit[0];
+    const double c_re = 3e-101, c_im = -2e-101; /* a sample's delta, inside the view */
+    const struct fec c = fec_from_double(c_re, c_im);
+    struct bla_table t;
+    int built = bla_table_build(&t, o, fec_from_double(4e-101, 0.0), 1, 4.0) == 0;
+    int level = 0;
+    for (int l = 1; built && l < t.levels; l++)
+        if (t.count[l] > 0 && bla_valid_scaled(&t.level[l][0], c.re * c.re + c.im * c.im, 2 * c.e))
+            level = l;
+    double zr = c_re, zi = c_im; /* z_1 = c */
+    for (uint64_t m = 1; m < 1 + (UINT64_C(1) << level); m++) {
+        const double Zr = o->re[m], Zi = o->im[m];
+        const double nzr = 2.0 * (Zr * zr - Zi * zi) + (zr * zr - zi * zi) + c_re;
+        zi = 2.0 * (Zr * zi + Zi * zr) + 2.0 * (zr * zi) + c_im;
+        zr = nzr;
+    }
+    double sr = 0.0, si = 0.0, error = INFINITY;
+    if (level > 0) {
+        const struct bla_step *st = &t.level[level][0];
+        fec_to_double(fec_add(fec_mul(st->a, c), fec_mul(st->b, c)), &sr, &si);
+        error = hypot(sr - zr, si - zi) / hypot(zr, zi);
+    }
+    ok(built && t.levels >= 8 && level >= 6 && error < 0x1p-40,
+       "BLA table along %llu entries: %d levels; the longest skip valid from z = c at index 1 is level %d (%d steps), "
+       "relative error %.2g against the steps", (unsigned long long)o->last + 1, t.levels, level, 1 << level, error);
+    bla_table_free(&t);
+    deep_reference_free(ref);
+}
+
+/* BLA against plain perturbation on the same grid: counts equal in at least
+ * 999 of 1000 samples; with the channels the same counts as without; smooth
+ * within 0.01 and distance within 1% of the plain ones in 999 of 1000 escaped
+ * samples (the derivative goes through the skips). */
+static void check_bla_against_plain(const struct deep_view *view, size_t w, size_t h)
+{
+    struct deep_location loc = location(view->fractal, view->cre, view->cim, view->zoom, w, h, view->itermax);
+    struct deep_reference *ref = reference(&loc);
+    const size_t n = w * h;
+    uint32_t *bla = malloc(n * sizeof *bla), *plain = malloc(n * sizeof *plain), *bare = malloc(n * sizeof *bare);
+    float *bs = malloc(n * sizeof *bs), *bd = malloc(n * sizeof *bd), *ps = malloc(n * sizeof *ps),
+          *pd = malloc(n * sizeof *pd);
+    uint64_t it_bla = deep_grid(&loc, ref, 1, bla, bs, bd);
+    deep_grid(&loc, ref, 1, bare, NULL, NULL);
+    deep_grid(&loc, ref, 0, plain, ps, pd);
+    size_t equal = compare_counts(bla, plain, w, h, "plain");
+    size_t channel_n = 0, channel_ok = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (bla[k] != plain[k] || isnan(ps[k]))
+            continue;
+        channel_n++;
+        channel_ok += fabs((double)bs[k] - (double)ps[k]) < 0.01 && fabs((double)bd[k] / (double)pd[k] - 1.0) < 0.01;
+    }
+    ok(equal * 1000 >= n * 999 && memcmp(bla, bare, n * sizeof *bla) == 0 && channel_ok * 1000 >= channel_n * 999,
+       "BLA vs plain, %s zoom %s, itermax %u, %zu samples (%.3g iterations): %zu equal counts; the same counts without "
+       "channels: %s; smooth and distance agree in %zu of %zu", fractal_name(view->fractal), view->zoom,
+       view->itermax, n, (double)it_bla, equal, memcmp(bla, bare, n * sizeof *bla) == 0 ? "yes" : "no", channel_ok,
+       channel_n);
+    free(bla); free(plain); free(bare); free(bs); free(bd); free(ps); free(pd);
+    deep_reference_free(ref);
+}
+
 /* The engine stops early when asked. */
 static void check_stop(void)
 {
     struct deep_location loc = location(FRACTAL_MANDELBROT, "-1", "0", "1e100", 24, 16, 1000000);
     struct deep_reference *ref = reference(&loc);
     char err[256];
-    struct deep_engine *e = deep_engine_new(ref, &loc, 65536.0, err, sizeof err);
+    struct deep_engine *e = deep_engine_new(ref, &loc, 65536.0, 1, err, sizeof err);
     double u[24];
     uint32_t c[24];
     for (int i = 0; i < 24; i++)
@@ -684,8 +754,9 @@ static void check_stop(void)
 
 int main(void)
 {
-    /* reference values 5, bytes 2 + 13, locations 13 + 1 + 5, stop 1, shallow 7 x 3, deep 9 + 2 */
-    plan(5 + 15 + 19 + 1 + 21 + 11);
+    /* reference values 5, bytes 2 + 13, locations 13 + 1 + 5, stop 1, shallow 7 x 3, deep 9 + 2 with BLA
+     * and 4 without, BLA table 1, BLA vs plain 9 + 2 */
+    plan(5 + 15 + 19 + 1 + 21 + 11 + 4 + 1 + 11);
     check_reference_values();
     check_bytes();
     check_location();
@@ -703,12 +774,24 @@ int main(void)
      * MPIFRACTAL_TEST_SLOW=1 doubles the grids (the deepest minibrot's takes a minute) */
     const size_t scale = getenv("MPIFRACTAL_TEST_SLOW") && strcmp(getenv("MPIFRACTAL_TEST_SLOW"), "1") == 0 ? 2 : 1;
     for (size_t v = 0; v < sizeof deep_views / sizeof deep_views[0]; v++)
-        check_deep(&deep_views[v], scale * deep_views[v].width, scale * deep_views[v].height);
+        check_deep(&deep_views[v], scale * deep_views[v].width, scale * deep_views[v].height, 1);
     /* the period-2 nucleus, exactly: the reference ends at an exact 0, every sample rebases there */
     struct deep_view bulb = {FRACTAL_MANDELBROT, "1e300", 2, 300, 24, 16, "-1", "0"};
-    check_deep(&bulb, bulb.width, bulb.height);
+    check_deep(&bulb, bulb.width, bulb.height, 1);
     /* the Misiurewicz point i at 1e1000: the reference never escapes nor ends; samples leave it after ~1330 steps */
     struct deep_view misiurewicz = {FRACTAL_MANDELBROT, "1e1000", -2, 3000, 12, 8, "0", "1"};
-    check_deep(&misiurewicz, misiurewicz.width, misiurewicz.height);
+    check_deep(&misiurewicz, misiurewicz.width, misiurewicz.height, 1);
+    /* plain perturbation (--no-bla) against MPFR as well: Mandelbrot and Julia, 1e100 and 1e300 */
+    const int plain_views[] = {1, 3, 6, 7};
+    for (size_t v = 0; v < sizeof plain_views / sizeof plain_views[0]; v++)
+        check_deep(&deep_views[plain_views[v]], deep_views[plain_views[v]].width, deep_views[plain_views[v]].height,
+                   0);
+
+    /* bilinear approximation: a skip against its steps; whole grids against plain perturbation */
+    check_bla_table(&deep_views[1]);
+    for (size_t v = 0; v < sizeof deep_views / sizeof deep_views[0]; v++)
+        check_bla_against_plain(&deep_views[v], 2 * deep_views[v].width, 2 * deep_views[v].height);
+    check_bla_against_plain(&bulb, 48, 32);
+    check_bla_against_plain(&misiurewicz, 48, 32);
     return done_testing();
 }

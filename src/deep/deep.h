@@ -95,10 +95,15 @@ struct deep_engine;
 
 /* An engine for the location with this reference (which must fit it, see
  * deep_reference_fits; checked again here). smooth_radius > 0 is the radius
- * of the smooth and distance channels (channels.h, usually 65536). Returns NULL
- * with a reason in err. */
+ * of the smooth and distance channels (channels.h, usually 65536). bla != 0:
+ * samples skip runs of steps by bilinear approximation (tables built here,
+ * in OpenMP threads, about one entry per orbit entry; counts equal plain
+ * perturbation's in all but a few samples per 10,000), else every step is
+ * taken. Returns NULL with a reason in err. */
 struct deep_engine *deep_engine_new(const struct deep_reference *ref, const struct deep_location *loc,
-                                    double smooth_radius, char *err, size_t errlen);
+                                    double smooth_radius, int bla, char *err, size_t errlen);
+/* Seconds deep_engine_new spent on the approximation tables (0 without). */
+double deep_engine_bla_seconds(const struct deep_engine *e);
 /* Frees the engine (NULL is allowed); the reference stays. */
 void deep_engine_free(struct deep_engine *e);
 
@@ -110,7 +115,9 @@ void deep_engine_free(struct deep_engine *e);
  *   distance[i] = |z_m| ln|z_m| / |dz_m/du|, the exterior distance estimate
  *                 in pixel spacings (plane distance / d), 0 if the derivative
  *                 overflows, NaN when smooth is NaN.
- * Both NaN where the count is itermax. Returns the sum of the counts.
+ * Both NaN where the count is itermax. With BLA the derivative goes through
+ * each skip by the skip's own linear map (D -> A D + B dc/du), so the counts
+ * do not depend on which channels are asked for. Returns the sum of the counts.
  * Pure and thread-safe: every sample's results depend only on the engine and
  * (u[i], v). Polls *stop (stop may be NULL) every few thousand iterations and
  * returns early once it is non-zero (outputs then undefined). */

@@ -58,4 +58,50 @@ struct fec deep_spacing(const struct deep_location *loc);
 /* The extended-range value of (re, im) (MPFR numbers, rounded to 53 bits). */
 struct fec deep_fec_from_mpfr(const mpfr_t re, const mpfr_t im);
 
+/* ---- bilinear approximation (bla.c) ----------------------------------------
+ * A skip of 2^l steps from reference index m: z_{m + 2^l} = A z_m + B c,
+ * valid while |z_m| < R (Fraktaler-3's model and radii; see bla.c). */
+struct bla_step {
+    struct fec a, b; /* A and B (B = 0 for Julia sets: no c term) */
+    double r2;       /* R^2 rounded to a double (0 below the double range) */
+    double r2m;      /* R^2 = r2m 2^r2e exactly, r2m in [0.5, 1) (0 when R = 0) */
+    int64_t r2e;
+};
+
+#define BLA_LEVELS_MAX 64
+
+/* The skips along one orbit: level l (1 <= l < levels) holds count[l] skips
+ * of 2^l steps, skip j starting at index base + j 2^l. No skip passes an
+ * entry whose full value could escape; a skip may end on the orbit's last
+ * entry (the walk then rebases, as after a step). */
+struct bla_table {
+    uint64_t base;                          /* 1 for orbits from Z_0 = 0, else 0 */
+    int levels;                             /* 0: no skips */
+    uint64_t count[BLA_LEVELS_MAX];
+    struct bla_step *level[BLA_LEVELS_MAX]; /* level[0] is NULL (a single step is a plain step) */
+};
+
+/* Builds t for orbit o: c_max is the largest |c| of the view's samples (real,
+ * ignored when with_c is 0: Julia sets), escape2 the squared escape radius.
+ * Returns 0, or -1 when out of memory (t then has no levels). */
+int bla_table_build(struct bla_table *t, const struct deep_orbit *o, struct fec c_max, int with_c, double escape2);
+
+/* Frees t's levels (t itself is the caller's). */
+void bla_table_free(struct bla_table *t);
+
+/* 1 if |z|^2 < R^2 for the skip s, z given as x 2^xe with x = |z|^2 scaled
+ * (any normal double): the exact comparison of the two values, whatever the
+ * scaling of x. */
+static inline int bla_valid_scaled(const struct bla_step *s, double x, int64_t xe)
+{
+    if (!(s->r2m > 0.0))
+        return 0;
+    int64_t d = s->r2e - xe; /* compare x with r2m 2^d */
+    if (d > 300)
+        return 1;
+    if (d < -300)
+        return 0;
+    return x < s->r2m * fe_pow2(d);
+}
+
 #endif
