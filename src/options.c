@@ -423,21 +423,42 @@ static int apply_value(const struct option_def *opt, const char *value, struct r
     case OPT_CENTRE:
     case OPT_ZOOM: {
         size_t size = opt->type == OPT_CENTRE ? VIEW_DECIMAL_MAX : VIEW_ZOOM_MAX;
-        double mantissa;
-        if (view_decimal_parse(value, &mantissa, NULL) != 0) {
-            set_error(err, errlen, from, opt, "'%.60s' is not a decimal number (digits, one point, an optional "
-                      "exponent such as e-300)", value);
-            return -1;
-        }
-        if (opt->type == OPT_ZOOM && !(mantissa > 0.0)) {
-            set_error(err, errlen, from, opt, "'%.60s' is not a positive zoom", value);
-            return -1;
-        }
-        if (strlen(value) >= size) {
+        size_t start = strspn(value, " \t"), len = strlen(value + start); /* blanks around it, as for numbers */
+        while (len > 0 && (value[start + len - 1] == ' ' || value[start + len - 1] == '\t'))
+            len--;
+        if (len >= size) {
             set_error(err, errlen, from, opt, "the number is longer than %zu characters", size - 1);
             return -1;
         }
-        strcpy(field, value);
+        char decimal[VIEW_DECIMAL_MAX];
+        memcpy(decimal, value + start, len);
+        decimal[len] = '\0';
+        double mantissa;
+        long exponent;
+        if (view_decimal_parse(decimal, &mantissa, &exponent) != 0) {
+            size_t bad = strspn(decimal, "0123456789+-.eE");
+            if (decimal[bad])
+                set_error(err, errlen, from, opt, "'%c' at character %zu of '%.40s%s' is not part of a decimal "
+                          "number", decimal[bad], bad + 1, decimal, len > 40 ? "..." : "");
+            else
+                set_error(err, errlen, from, opt, "'%.60s%s' is not a decimal number (digits, one point, an "
+                          "optional exponent such as e-300)", decimal, len > 60 ? "..." : "");
+            return -1;
+        }
+        if (opt->type == OPT_ZOOM && !(mantissa > 0.0)) {
+            set_error(err, errlen, from, opt, "'%.60s' is not a positive zoom", decimal);
+            return -1;
+        }
+        if (opt->type == OPT_ZOOM && exponent < -2) { /* a sign slip: 1e-20 for 1e20 */
+            char suggestion[VIEW_ZOOM_MAX] = "a zoom above 1 (larger zooms show smaller views)";
+            const char *minus = strstr(decimal, "e-") ? strstr(decimal, "e-") : strstr(decimal, "E-");
+            if (minus)
+                snprintf(suggestion, sizeof suggestion, "%.*s%s", (int)(minus - decimal + 1), decimal, minus + 2);
+            set_error(err, errlen, from, opt, "zoom %s shows a view about %.0e high: did you mean %s?", decimal,
+                      4.0 / mantissa * pow(10.0, (double)-exponent), suggestion);
+            return -1;
+        }
+        strcpy(field, decimal);
         return 0;
     }
     case OPT_PATH:
@@ -654,6 +675,8 @@ static int apply_job_file(const char *path, struct render_params *params, struct
                 rc = -1;
                 break;
             }
+            if (!option && (strcmp(key, "FractalType") == 0 || strcmp(key, "Power") == 0))
+                continue; /* checked above: the formula z^2 + c */
             if (!option) {
                 if (ignored_len < sizeof ignored)
                     ignored_len += (size_t)snprintf(ignored + ignored_len, sizeof ignored - ignored_len, "%s%.40s",
@@ -1288,9 +1311,10 @@ void options_help(FILE *out, const char *program)
             "4 / (Z (height - 1)), sample (i, j) is at centre + ((i - (width-1)/2) d,\n"
             "((height-1)/2 - j) d), and the height defaults to 16:9. A Kalles Fraktaler\n"
             "location file (.kfr: Re, Im, Zoom, Iterations) is read like a job file.\n"
-            "Views deeper than double precision resolves (near zoom 1e12) are computed\n"
-            "by perturbation: one reference orbit in arbitrary precision (MPFR), shared\n"
-            "by all ranks, and each sample's small difference from it in doubles.\n"
+            "Views deeper than double precision resolves (from about zoom 1e10) are\n"
+            "computed by perturbation: one reference orbit in arbitrary precision\n"
+            "(MPFR), shared by all ranks, and each sample's small difference from it\n"
+            "in doubles. Give the Mandelbrot set's locations with -f mandelbrot.\n"
             "\n"
             "PNG grey level: 255 * (max(n, itermin) - itermin) / (itermax - itermin),\n"
             "rounded: black escapes fast, white never escapes. --colormap viridis maps\n"
@@ -1321,7 +1345,7 @@ void options_help(FILE *out, const char *program)
             "  %s -x=-0.1 -X=0.1 -y=-0.1 -Y=0.1 -m=20 -M=100 -R=4000 -o seed.h5 --png seed.png\n"
             "  mpirun -np 2 %s -f mandelbrot -R 8000 -M 1000 -o mandel.h5 --png mandel.png\n"
             "  %s jobs/zoom.job --frame 0        (frame 0 of the zoom sequence)\n"
-            "  %s -f mandelbrot --center-re -1.75 --center-im 0 --zoom 1e50 -M 5000\n"
+            "  %s jobs/minibrot-1e300.job        (a minibrot at 1e-300, by perturbation)\n"
             "\n"
             "Exit status: 0 done, 1 failed while rendering or writing, 2 bad input\n"
             "(nothing was computed and no output was created), 3 interrupted by SIGINT,\n"

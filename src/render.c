@@ -441,7 +441,7 @@ static void print_summary(const struct render *r, const struct schedule_report *
     double samples = (double)p->width * (double)(p->height - r->resume_row); /* computed by this run */
     fprintf(stderr,
             PROGRAM ": %s %llu x %llu, %.3g samples, %.4g iterations in %.3f s "
-                    "(%.1f Msample/s, %.1f Miter/s) on %d rank%s x %d thread%s, kernel %s; "
+                    "(%.3g Msample/s, %.4g Miter/s) on %d rank%s x %d thread%s, kernel %s; "
                     "iterations per rank:",
             fractal_name(p->fractal), (unsigned long long)p->width, (unsigned long long)p->height,
             samples, (double)sr->total_iterations, report->wall_seconds,

@@ -456,21 +456,6 @@ int deep_reference_fits(const struct deep_reference *ref, const struct deep_loca
                  ref->c_re, ref->c_im, loc->c_re, loc->c_im);
         return 0;
     }
-    long need = deep_precision_bits(loc);
-    if (ref->precision < need) {
-        snprintf(why, whylen, "the reference orbit has %ld bits of precision, the view needs %ld (a deeper zoom)",
-                 ref->precision, need);
-        return 0;
-    }
-    if (ref->itermax < loc->itermax) {
-        snprintf(why, whylen, "the reference orbit was computed for itermax %u, the view has %u", ref->itermax,
-                 loc->itermax);
-        return 0;
-    }
-    if (ref->stop_radius < deep_stop_radius(loc)) {
-        snprintf(why, whylen, "the reference orbit was computed for a smaller threshold (%g)", ref->stop_radius);
-        return 0;
-    }
     int same = 1;
     if (strcmp(ref->center_re, loc->center_re) != 0 || strcmp(ref->center_im, loc->center_im) != 0) {
         mpfr_t a, b;
@@ -486,6 +471,21 @@ int deep_reference_fits(const struct deep_reference *ref, const struct deep_loca
     if (!same) {
         snprintf(why, whylen, "the reference orbit is for another centre (%.30s, %.30s)", ref->center_re,
                  ref->center_im);
+        return 0;
+    }
+    long need = deep_precision_bits(loc);
+    if (ref->precision < need) {
+        snprintf(why, whylen, "the reference orbit has %ld bits of precision, the view needs %ld (a deeper zoom)",
+                 ref->precision, need);
+        return 0;
+    }
+    if (ref->itermax < loc->itermax) {
+        snprintf(why, whylen, "the reference orbit was computed for itermax %u, the view has %u", ref->itermax,
+                 loc->itermax);
+        return 0;
+    }
+    if (ref->stop_radius < deep_stop_radius(loc)) {
+        snprintf(why, whylen, "the reference orbit was computed for a smaller threshold (%g)", ref->stop_radius);
         return 0;
     }
     return 1;
