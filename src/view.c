@@ -217,7 +217,7 @@ int view_too_deep_for_double(const struct view *view, uint64_t width, uint64_t h
     double spacing = fmin(view_axis_spacing(&x), view_axis_spacing(&y));
     if (!resolved(view_axis_spacing(&x), x_extent) || !resolved(view_axis_spacing(&y), y_extent))
         return 1;
-    if (!julia_c)
+    if (!julia_c || view->kind == VIEW_EDGES) /* edge views keep their exact kernel where it resolves x and y */
         return 0;
     /* A Julia set's first step, z^2 + c, moves neighbours apart by about
      * 2 |z| d + d^2 around a value of size |z|^2 + |c|: near z = 0 the

@@ -88,9 +88,9 @@ double view_axis_spacing(const struct view_axis *axis);
 /* Whether double precision resolves the view: 0 when neighbouring samples lie
  * at least VIEW_DOUBLE_ULPS units in the last place apart at the largest
  * coordinate of the view (so rounding moves no sample by more than a small
- * fraction of the spacing) and, for a Julia set (julia_c: its constant, else
- * NULL), still after the first step z^2 + c, which brings samples near 0
- * together; else 1: the view needs perturbation. */
+ * fraction of the spacing) and, for a Julia set by centre and zoom (julia_c:
+ * its constant, else NULL), still after the first step z^2 + c, which brings
+ * samples near 0 together; else 1: the view needs perturbation. */
 #define VIEW_DOUBLE_ULPS 4096.0
 int view_too_deep_for_double(const struct view *view, uint64_t width, uint64_t height, const double *julia_c);
 

@@ -131,8 +131,8 @@ check "the last frame equals the same view rendered alone" sh -c "
 
 # A stop signal ends even one band of deep samples that would take minutes.
 location mandelbrot-1e1000
-echo "# $MPIFRACTAL $(view_options) -R 800 --height 600 --band-rows 600 -o long.h5, SIGTERM after 2 s"
-timeout 30 "$MPIFRACTAL" $(view_options) -R 800 --height 600 --band-rows 600 --quiet -o long.h5 </dev/null 2>long.err &
+echo "# $MPIFRACTAL $(view_options) -R 800 --height 600 --band-rows 600 --no-bla -o long.h5, SIGTERM after 2 s"
+timeout 60 "$MPIFRACTAL" $(view_options) -R 800 --height 600 --band-rows 600 --no-bla --quiet -o long.h5 </dev/null 2>long.err &
 pid=$!
 sleep 2
 kill -TERM $pid
