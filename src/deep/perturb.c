@@ -271,7 +271,7 @@ static inline struct fec derivative_step(const struct walk *s, struct fec D, str
     return fec_add(fec_mul(D, twice_w), add);
 }
 
-/* What run_double stopped at. */
+/* What run_double and run_rescaled stopped at. */
 enum run_end {
     RUN_ESCAPED, /* |w|^2 > escape2 after step k (not counted in k) */
     RUN_OTHER,   /* k reached the limit, or the next step needs step_extended */
@@ -280,8 +280,9 @@ enum run_end {
 
 /* The steps of the count loop while everything stays in plain doubles (the
  * state in registers): exactly step's double path, from step *k up to limit.
- * Stops before a step that needs step_extended, after a rebase into extended
- * range (that step counted), or at an escape (then *w2 = |w|^2). */
+ * Stops before a step that needs step_extended, before a step where a BLA
+ * skip is valid (RUN_SKIP), after a rebase into extended range (that step
+ * counted), or at an escape (then *w2 = |w|^2). */
 static enum run_end run_double(const struct deep_engine *e, struct walk *s, const struct delta *dc, uint32_t *k,
                                uint32_t limit, double *w2_out)
 {
@@ -361,7 +362,8 @@ static enum run_end run_double(const struct deep_engine *e, struct walk *s, cons
  * escape: m + 1 < last, an entry Z_{m+1} with a part >= 2^-398 (then
  * |Z + z| > |z|) and |Z_{m+1}|^2 <= escape2 (1 - 2^-40). Stops before a step that
  * would bring z to 2^-400 or above, or that it cannot take (step_extended
- * takes it), or at limit. The full value s->wr, s->wi is set on return. */
+ * takes it), before a step where a BLA skip is valid (RUN_SKIP), or at limit.
+ * The full value s->wr, s->wi is set on return. */
 static enum run_end run_rescaled(const struct deep_engine *e, struct walk *s, const struct delta *dc, uint32_t *k,
                                  uint32_t limit)
 {
