@@ -49,6 +49,8 @@ int description_of_render(const struct render_params *p, struct description_item
     items[n++] = U64("height", "height", p->height);
     items[n++] = STRING("engine", "engine", params_engine(p) == ENGINE_PERTURBATION ? "perturbation" : "double",
                         "double");
+    if (params_engine(p) == ENGINE_PERTURBATION) /* BLA is an approximation: a resume keeps the choice */
+        items[n++] = STRING("no_bla", "no-bla", p->no_bla ? "yes" : "no", "no");
     items[n++] = STRING("counts_dtype", "dtype", counts_dtype_name(p), NULL);
     items[n++] = U32("compression_level", "compress", p->compress, NULL);
     items[n++] = STRING("channels", "channels", channel_names(p), "counts");

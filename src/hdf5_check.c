@@ -29,6 +29,7 @@ static const struct attribute_rule root_attributes[] = {
     {"counts_dtype", TEXT, 256},
     {"channels", TEXT, 256},
     {"engine", TEXT, 256},
+    {"no_bla", TEXT, 256},
     {"center_re", TEXT, VIEW_DECIMAL_MAX},
     {"center_im", TEXT, VIEW_DECIMAL_MAX},
     {"zoom", TEXT, VIEW_ZOOM_MAX},
