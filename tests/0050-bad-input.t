@@ -28,6 +28,8 @@ if [ "$(id -u)" = 0 ]; then unwritable=/proc/mpifractal-test.h5; else unwritable
 unwritable_png=${unwritable%.h5}.png
 
 printf 'resolution = 100\nend_ytop = 0.05\n' > zoom-no-frames.job
+printf 'Re: -0.75\r\nIm: 0.1\r\nZoom: 10\r\n' > loc.kfr
+printf 'Re: -0.75\r\nIm: 0.1\r\nFractalType: 1\r\n' > other.kfr
 end_view="--end-xleft -0.05 --end-xright 0.05 --end-ybot -0.05 --end-ytop 0.05"
 long_name=$(awk 'BEGIN { for (i = 0; i < 4090; i++) printf "a" }').h5
 
@@ -140,6 +142,15 @@ option --png needs a value (FILE), not '-q'|--png -q
 which does not hold every sample of --samples 2: resume with --no-png|-o exists.h5 --continue --png out.png --samples 2
 --png-depth sets the PNG's colours: give --png FILE too|--png-depth 16 -o out.h5
 --smooth-radius shapes the smooth and distance channels: give --channels too|--smooth-radius 100 -o out.h5
+'O' at character 6 of '-0.75O1' is not part of a decimal number|-f mandelbrot --center-re -0.75O1
+zoom 1e-20 shows a view about 4e+20 high: did you mean 1e20?|-f mandelbrot --zoom 1e-20
+give the view either by its edges (-x, -X, -y, -Y) or by its centre and zoom|-f mandelbrot -x -1 --zoom 10
+the view is too narrow for double precision|-f mandelbrot -x -0.7436438870371590 -X -0.7436438870371580 -y 0.1318259042053000 -Y 0.1318259042053010 -R 400
+is too deep for --engine double|-f mandelbrot --center-re -0.75 --zoom 1e20 --engine double
+--engine perturbation needs the view by --center-re, --center-im and --zoom|--engine perturbation
+--reference 'out.h5' names an output file|-f mandelbrot --zoom 1e20 --reference out.h5 -o out.h5
+is a Kalles Fraktaler location of the Mandelbrot set|loc.kfr -f julia
+FractalType is not 0 (the Mandelbrot set)|other.kfr
 CASES
 )
 count=$(printf '%s\n' "$cases" | wc -l)
